@@ -1,0 +1,57 @@
+"""The storage contract every backend fulfils, so views cannot tell JSON rows from ORM models.
+
+Usage::
+
+    backend = get_backend(meta)
+    rows = backend.get_list(query, row_condition)
+
+Documents cross this boundary as plain dicts in *stored* form (see ``fieldtypes``): standard fields
+(``name``, ``owner``, ``creation`` as a datetime, ...), data fields, and each Table field as a list
+of child dicts. Validation, naming and permissions happen above, in ``document.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.db.models import Q
+
+from ..meta import Meta
+from ..query import ListQuery
+
+
+class DocumentBackend(Protocol):
+    """What ``document.py`` needs from a storage (after Frappe's ``VirtualDoctype`` contract)."""
+
+    def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        """Rows of a list request, as dicts (or lists when ``query.as_dict`` is false)."""
+
+    def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
+                  limit: int | None = None) -> int:
+        """Number of rows matching the query's conditions."""
+
+    def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
+        """One document with its child rows, or ``None``."""
+
+    def exists(self, meta: Meta, name: Any) -> bool: ...
+
+    def value_exists(self, meta: Meta, fieldname: str, value: Any, *, exclude_name: Any = None) -> bool:
+        """Whether another document holds ``value`` in ``fieldname`` (unique checks)."""
+
+    def insert(self, meta: Meta, doc: dict[str, Any]) -> None: ...
+
+    def update(self, meta: Meta, doc: dict[str, Any], *, tables: tuple[str, ...]) -> None:
+        """Store ``doc``; only the Table fields named in ``tables`` have their rows replaced."""
+
+    def delete(self, meta: Meta, name: Any) -> None: ...
+
+
+def get_backend(meta: Meta) -> DocumentBackend:
+    """The backend storing documents of ``meta``."""
+    from .generic import generic_backend
+
+    if meta.backend == "generic":
+        return generic_backend
+    from ..registry import model_registry
+
+    return model_registry.backend_for(meta.name)

@@ -1,0 +1,248 @@
+"""Backend for DocTypes stored as JSON rows of ``models.Document``.
+
+Usage::
+
+    from django_frappe_api.backends.generic import generic_backend
+    generic_backend.get_doc(get_meta("ToDo"), "3k9q0v1m2r")
+
+Data fields are read in SQL with ``KeyTextTransform`` on the ``data`` column (cast to a number for
+numeric fieldtypes), child-table fields through a ``FilteredRelation`` on ``children``, and Link
+targets through a correlated subquery, so every list is one query whatever its page size.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+
+from .. import fieldtypes
+from ..filters import Column
+from ..meta import Meta, get_meta
+from ..models import Document
+from ..query import FieldRef, ListQuery, SelectItem
+from .sql import Aliases, SQLBackend, wire_value
+
+# Standard fields that are real columns of Document.
+_COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS)
+_DATETIME_COLUMNS = frozenset({"creation", "modified"})
+_AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
+
+
+def _json_value(fieldtype: str, path: str):
+    """SQL expression for one key of a JSON column, typed for comparison and ordering."""
+    fieldname, source = path.rsplit("|", 1)
+    expression = KeyTextTransform(fieldname, source)
+    kind = fieldtypes.db_kind(fieldtype)
+    if kind == "int":
+        return Cast(expression, IntegerField())
+    if kind == "float":
+        return Cast(expression, FloatField())
+    # Plain text lookups (=, <, in, frappe_like), not the JSON-aware ones of KeyTextTransform.
+    return ExpressionWrapper(expression, output_field=TextField())
+
+
+class GenericBackend(SQLBackend):
+    """Documents as ``Document`` rows; see the module docstring."""
+
+    def base_queryset(self, meta: Meta) -> QuerySet:
+        return Document.objects.filter(doctype_id=meta.name)
+
+    def column(self, aliases: Aliases, ref: FieldRef) -> Column:
+        if ref.via_kind == "child":
+            relation = f"_c_{ref.via}"
+            aliases.relations.setdefault(
+                relation, FilteredRelation("children", condition=Q(children__parentfield=ref.via))
+            )
+            if ref.fieldname in _COLUMNS:
+                return Column(f"{relation}__{ref.fieldname}", ref.fieldtype, ref.fieldname in _DATETIME_COLUMNS)
+            alias = f"_cf_{ref.via}__{ref.fieldname}"
+            aliases.expressions.setdefault(alias, _json_value(ref.fieldtype, f"{ref.fieldname}|{relation}__data"))
+            return Column(alias, ref.fieldtype)
+        if ref.via_kind == "link":
+            source = self.column(aliases, FieldRef(ref.via, "Link"))
+            alias = f"_lf_{ref.via}__{ref.fieldname}"
+            if alias not in aliases.expressions:
+                target = Document.objects.filter(doctype_id=ref.target_doctype, name=OuterRef(source.lookup))
+                if ref.fieldname in _COLUMNS:
+                    value = F(ref.fieldname)
+                else:
+                    value = _json_value(ref.fieldtype, f"{ref.fieldname}|data")
+                aliases.expressions[alias] = Subquery(target.annotate(_v=value).values("_v")[:1])
+            return Column(alias, ref.fieldtype, ref.fieldname in _DATETIME_COLUMNS)
+        if ref.fieldname == "doctype":
+            return Column("doctype_id", "Data")
+        if ref.fieldname in _COLUMNS:
+            return Column(ref.fieldname, ref.fieldtype, ref.fieldname in _DATETIME_COLUMNS)
+        alias = f"_f_{ref.fieldname}"
+        aliases.expressions.setdefault(alias, _json_value(ref.fieldtype, f"{ref.fieldname}|data"))
+        return Column(alias, ref.fieldtype)
+
+    def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
+        """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""
+        needed: set[str] = set()
+        for item in query.select:
+            column = select_columns[item.key]
+            if item.ref.via_kind == "child":
+                needed.add(column.lookup if item.ref.fieldname in _COLUMNS else f"_c_{item.ref.via}__data")
+            elif item.ref.via_kind == "link" or item.ref.fieldname == "doctype":
+                needed.add(column.lookup)
+            elif item.ref.fieldname in _COLUMNS:
+                needed.add(item.ref.fieldname)
+            else:
+                needed.add("data")
+        rows = queryset.values(*sorted(needed)) if needed else queryset.values("name")
+        result = []
+        for raw in rows:
+            values = []
+            for item in query.select:
+                values.append(self._pick(item, select_columns[item.key], raw))
+            result.append(dict(zip([i.key for i in query.select], values, strict=True)) if query.as_dict else values)
+        return result
+
+    def _pick(self, item: SelectItem, column: Column, raw: dict[str, Any]) -> Any:
+        ref = item.ref
+        if ref.via_kind == "child" and ref.fieldname not in _COLUMNS:
+            data = raw.get(f"_c_{ref.via}__data") or {}
+            return fieldtypes.to_wire(ref.fieldtype, data.get(ref.fieldname))
+        if ref.via_kind in ("child", "link") or ref.fieldname == "doctype" or ref.fieldname in _COLUMNS:
+            return wire_value(ref.fieldtype, raw.get(column.lookup))
+        return fieldtypes.to_wire(ref.fieldtype, (raw.get("data") or {}).get(ref.fieldname))
+
+    # -- single documents -----------------------------------------------------------------------
+
+    def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
+        queryset = self.base_queryset(meta).filter(name=str(name))
+        if for_update:
+            queryset = queryset.select_for_update()
+        row = queryset.first()
+        if row is None:
+            return None
+        doc = _row_to_doc(meta, row)
+        if meta.table_fields:
+            children: dict[str, list[dict[str, Any]]] = {f.fieldname: [] for f in meta.table_fields}
+            child_metas = {f.fieldname: get_meta(f.options) for f in meta.table_fields}
+            for child in Document.objects.filter(parent_document=row).order_by("parentfield", "idx", "id"):
+                if child.parentfield in children:
+                    children[child.parentfield].append(_row_to_doc(child_metas[child.parentfield], child))
+            doc.update(children)
+        return doc
+
+    def exists(self, meta: Meta, name: Any) -> bool:
+        return self.base_queryset(meta).filter(name=str(name)).exists()
+
+    def value_exists(self, meta: Meta, fieldname: str, value: Any, *, exclude_name: Any = None) -> bool:
+        field = meta.get_field(fieldname)
+        queryset = self.base_queryset(meta).alias(_v=_json_value(field.fieldtype, f"{fieldname}|data"))
+        queryset = queryset.filter(_v=value)
+        if exclude_name is not None:
+            queryset = queryset.exclude(name=str(exclude_name))
+        return queryset.exists()
+
+    def insert(self, meta: Meta, doc: dict[str, Any]) -> None:
+        row = Document(doctype_id=meta.name)
+        _doc_to_row(meta, doc, row)
+        row.save(force_insert=True)
+        doc["_row_id"] = row.id
+        for table in meta.table_fields:
+            self._insert_children(meta, row, table.fieldname, doc.get(table.fieldname) or [])
+
+    def _insert_children(self, meta: Meta, row: Document, tablefield: str, children: list[dict]) -> None:
+        child_meta = get_meta(meta.get_field(tablefield).options)
+        rows = []
+        for child in children:
+            child_row = Document(doctype_id=child_meta.name, parent_document=row)
+            _doc_to_row(child_meta, child, child_row)
+            rows.append(child_row)
+        Document.objects.bulk_create(rows)
+
+    def update(self, meta: Meta, doc: dict[str, Any], *, tables: tuple[str, ...]) -> None:
+        row = self.base_queryset(meta).get(name=str(doc["name"]))
+        _doc_to_row(meta, doc, row)
+        row.save()
+        for tablefield in tables:
+            child_meta = get_meta(meta.get_field(tablefield).options)
+            existing = {
+                child.name: child
+                for child in Document.objects.filter(parent_document=row, parentfield=tablefield)
+            }
+            keep, new = [], []
+            for child in doc.get(tablefield) or []:
+                current = existing.get(str(child.get("name")))
+                if current is not None and current.name not in {r.name for r in keep}:
+                    _doc_to_row(child_meta, child, current)
+                    keep.append(current)
+                else:
+                    new.append(child)
+            stale = [child.id for name, child in existing.items() if name not in {r.name for r in keep}]
+            if stale:
+                Document.objects.filter(id__in=stale).delete()
+            if keep:
+                Document.objects.bulk_update(
+                    keep, ["data", "idx", "modified", "modified_by", "docstatus", "parent", "parenttype"]
+                )
+            if new:
+                self._insert_children(meta, row, tablefield, new)
+        if not tables and meta.table_fields:
+            # Child rows mirror the parent's docstatus and audit fields on every save.
+            Document.objects.filter(parent_document=row).update(
+                docstatus=row.docstatus, modified=row.modified, modified_by=row.modified_by
+            )
+
+    def delete(self, meta: Meta, name: Any) -> None:
+        self.base_queryset(meta).filter(name=str(name)).delete()
+
+
+def _row_to_doc(meta: Meta, row: Document) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "name": row.name,
+        "owner": row.owner,
+        "creation": row.creation,
+        "modified": row.modified,
+        "modified_by": row.modified_by,
+        "docstatus": row.docstatus,
+        "idx": row.idx,
+    }
+    data = row.data or {}
+    for field in meta.data_fields:
+        doc[field.fieldname] = data.get(field.fieldname)
+    if meta.istable or row.parent_document_id:
+        doc.update(parent=row.parent, parentfield=row.parentfield, parenttype=row.parenttype)
+    doc["doctype"] = meta.name
+    return doc
+
+
+def _doc_to_row(meta: Meta, doc: dict[str, Any], row: Document) -> None:
+    row.name = str(doc["name"])
+    row.owner = doc.get("owner") or ""
+    row.modified_by = doc.get("modified_by") or ""
+    row.creation = doc["creation"]
+    row.modified = doc["modified"]
+    row.docstatus = int(doc.get("docstatus") or 0)
+    row.idx = int(doc.get("idx") or 0)
+    row.parent = doc.get("parent")
+    row.parentfield = doc.get("parentfield")
+    row.parenttype = doc.get("parenttype")
+    # Nulls are not stored: a missing key reads as SQL NULL on every database.
+    row.data = {f.fieldname: doc[f.fieldname] for f in meta.data_fields if doc.get(f.fieldname) is not None}
+
+
+generic_backend = GenericBackend()

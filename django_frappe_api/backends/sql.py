@@ -1,0 +1,206 @@
+"""The SQL half every queryset-backed storage shares: filters, ordering, paging, aggregates.
+
+Usage::
+
+    class MyBackend(SQLBackend):
+        def base_queryset(self, meta): ...
+        def column(self, aliases, ref): ...          # where a field lives in the queryset
+        def project(self, query, queryset, columns): ...
+
+A backend only says where each field lives (``column``) and how plain rows are read
+(``project``); everything else -- Frappe's filter semantics, ordering with MariaDB's NULL order,
+``group_by`` and aggregates, paging -- runs here, in one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count, F, FilteredRelation, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from .. import fieldtypes
+from ..filters import Column, Condition, condition_q
+from ..meta import Meta
+from ..query import FieldRef, FieldResolver, ListQuery
+
+_AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
+
+
+class Aliases:
+    """The joins and expressions one query needs, keyed by the alias they are filtered on."""
+
+    def __init__(self, meta: Meta) -> None:
+        self.meta = meta
+        self.relations: dict[str, FilteredRelation] = {}
+        self.expressions: dict[str, Any] = {}
+
+    def apply(self, queryset: QuerySet, selected: frozenset[str] = frozenset()) -> QuerySet:
+        """Add the collected aliases; those in ``selected`` become annotations so values() sees them."""
+        if self.relations:
+            queryset = queryset.alias(**self.relations)
+        hidden = {k: v for k, v in self.expressions.items() if k not in selected}
+        shown = {k: v for k, v in self.expressions.items() if k in selected}
+        if hidden:
+            queryset = queryset.alias(**hidden)
+        if shown:
+            queryset = queryset.annotate(**shown)
+        return queryset
+
+
+
+class SQLBackend:
+    """Shared list and count logic; subclasses provide ``base_queryset``, ``column`` and ``project``."""
+
+    def base_queryset(self, meta: Meta) -> QuerySet:
+        raise NotImplementedError
+
+    def column(self, aliases: Aliases, ref: FieldRef) -> Column:
+        raise NotImplementedError
+
+    def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
+        raise NotImplementedError
+
+    def owner_lookup(self, meta: Meta) -> str | None:
+        """The column holding ``owner`` (for if_owner permissions), ``None`` when there is none."""
+        return "owner"
+
+    # -- reading lists -------------------------------------------------------------------------
+
+    def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
+        aliases = Aliases(query.meta)
+        where = Q()
+        for condition in query.conditions:
+            where &= self._condition_q(query.meta, aliases, condition)
+        if query.or_conditions:
+            any_of = Q()
+            for condition in query.or_conditions:
+                any_of |= self._condition_q(query.meta, aliases, condition)
+            where &= any_of
+        if row_condition is not None:
+            where &= row_condition
+        if query.meta.istable and query.parent_doctype:
+            where &= Q(parenttype=query.parent_doctype)
+        return self.base_queryset(query.meta), aliases, where
+
+    def _condition_q(self, meta: Meta, aliases: Aliases, condition: Condition) -> Q:
+        ref = _resolve(meta, condition)
+        return condition_q(self.column(aliases, ref), condition.operator, condition.value)
+
+    def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        queryset, aliases, where = self._filtered(query, row_condition)
+        select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
+        group_columns = [self.column(aliases, ref) for ref in query.group_by]
+        order_columns = [
+            (self.column(aliases, item.ref).lookup if item.ref is not None else _aggregate_alias(query, item.key),
+             item.descending)
+            for item in query.order
+        ]
+        grouped = query.is_aggregate or query.distinct
+        shown = {column.lookup for column in select_columns.values()} | {c.lookup for c in group_columns}
+        queryset = aliases.apply(queryset, frozenset(shown)).filter(where)
+        if not grouped:
+            queryset = self._page(self._order(queryset, order_columns), query)
+            return self.project(query, queryset, select_columns)
+        group_lookups = [column.lookup for column in group_columns]
+        if query.distinct and not group_lookups:
+            group_lookups = [column.lookup for column in select_columns.values()]
+        annotations = self._aggregates(query, select_columns)
+        if not group_lookups:
+            rows = [queryset.aggregate(**annotations)] if annotations else []
+        else:
+            values = queryset.values(*group_lookups)
+            values = values.annotate(**annotations) if annotations else values.distinct()
+            rows = self._page(self._order(values, order_columns), query)
+        return self._finish_values(query, rows, select_columns)
+
+    def _aggregates(self, query: ListQuery, select_columns: dict[str, Column]) -> dict[str, Any]:
+        annotations = {}
+        for item in query.select:
+            if not item.aggregate:
+                continue
+            target: Any = "id" if item.ref is None else select_columns[item.key].lookup
+            if item.ref is not None and item.aggregate in ("sum", "avg") and (
+                fieldtypes.db_kind(item.ref.fieldtype) == "text"
+            ):
+                target = Cast(target, FloatField())
+            kwargs = {"distinct": True} if item.distinct_aggregate else {}
+            annotations[_aggregate_alias(query, item.key)] = _AGGREGATES[item.aggregate](target, **kwargs)
+        return annotations
+
+    def _order(self, queryset: QuerySet, order_columns: list[tuple[str, bool]]) -> QuerySet:
+        if not order_columns:
+            return queryset
+        ordering = [
+            F(lookup).desc(nulls_last=True) if descending else F(lookup).asc(nulls_first=True)
+            for lookup, descending in order_columns
+        ]
+        return queryset.order_by(*ordering)
+
+    def _page(self, queryset: QuerySet, query: ListQuery):
+        start, length = query.start, query.page_length
+        return queryset[start : start + length] if length else queryset[start:]
+
+    def _finish_values(self, query: ListQuery, rows, select_columns: dict[str, Column]) -> list[Any]:
+        """Rows of an aggregate or distinct query: already one value per output column."""
+        result = []
+        for raw in rows:
+            values = []
+            for item in query.select:
+                if item.aggregate:
+                    value = raw.get(_aggregate_alias(query, item.key))
+                    if item.aggregate in ("avg", "sum") and value is not None and not isinstance(value, int):
+                        value = float(value)
+                    values.append(value)
+                else:
+                    values.append(wire_value(item.ref.fieldtype, raw.get(select_columns[item.key].lookup)))
+            keys = [i.key for i in query.select]
+            result.append(dict(zip(keys, values, strict=True)) if query.as_dict else values)
+        return result
+
+    def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
+                  limit: int | None = None) -> int:
+        queryset, aliases, where = self._filtered(query, row_condition)
+        queryset = aliases.apply(queryset).filter(where)
+        if distinct:
+            queryset = queryset.values("name").distinct()
+        if limit:
+            return len(queryset.values_list("id", flat=True)[:limit]) if not distinct else len(queryset[:limit])
+        return queryset.count()
+
+
+def _resolve(meta: Meta, condition: Condition) -> FieldRef:
+    return FieldResolver(meta, None).resolve_condition(condition)
+
+
+def rows_from_values(query: ListQuery, values: list[Any]) -> list[Any]:
+    """Dicts keyed by output column, or plain lists when ``as_dict`` is false."""
+    keys = [item.key for item in query.select]
+    return [dict(zip(keys, row, strict=True)) if query.as_dict else list(row) for row in values]
+
+
+def wire_value(fieldtype: str, value: Any) -> Any:
+    """A value read from a column or SQL expression, in Frappe's wire form."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        return fieldtypes.format_datetime(value)
+    if value is None:
+        return None
+    if fieldtypes.db_kind(fieldtype) == "int" and isinstance(value, (str, float)):
+        return fieldtypes.cint(value)
+    if fieldtypes.db_kind(fieldtype) == "float" and isinstance(value, (str, int)):
+        return fieldtypes.flt(value)
+    return fieldtypes.to_wire(fieldtype, value)
+
+
+def _aggregate_alias(query: ListQuery, key: str) -> str:
+    """SQL-safe alias of an output column that is an aggregate (its key may be ``count(name)``)."""
+    for position, item in enumerate(query.select):
+        if item.key == key:
+            return f"_agg_{position}"
+    return key
+
+

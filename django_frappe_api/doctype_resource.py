@@ -1,0 +1,151 @@
+"""``/api/resource/DocType``: DocTypes themselves managed over REST, as on a Frappe site.
+
+Usage::
+
+    doctype_resource.insert({"name": "Task", "fields": [...], "permissions": [...]}, user=request.user)
+
+Reads are open to logged-in users (every client needs meta); creating, changing and removing a
+DocType needs the System Manager role. A DocType with documents cannot be removed, as in Frappe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import ProtectedError, Q
+
+from . import exceptions, permissions
+from .definitions import doctype_as_dict, save_definition
+from .filters import Column, condition_q, parse_filters
+from .models import DocType, Document
+from .query import page_size
+
+DOCTYPE = "DocType"
+# Columns of the DocType table a list may filter, sort and select on.
+_LIST_COLUMNS = {
+    "name": "Data", "module": "Data", "custom": "Check", "istable": "Check", "issingle": "Check",
+    "is_submittable": "Check", "is_tree": "Check", "autoname": "Data", "title_field": "Data",
+    "search_fields": "Data", "sort_field": "Data", "sort_order": "Data", "description": "Text",
+    "owner": "Data", "creation": "Datetime", "modified": "Datetime", "modified_by": "Data",
+    "track_changes": "Check", "allow_rename": "Check", "document_type": "Data", "icon": "Data",
+}  # fmt: skip
+
+
+def _check_read(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise exceptions.PermissionError(
+            f"User <strong>{permissions.GUEST}</strong> does not have doctype access via role permission "
+            f"for document <strong>{DOCTYPE}</strong>",
+            error_message=f"No permission for {DOCTYPE}",
+        )
+
+
+def _check_write(user: Any, right: str) -> None:
+    if permissions.SYSTEM_MANAGER not in permissions.get_roles(user):
+        raise exceptions.PermissionError(
+            f"No permission for {DOCTYPE} (<strong>{right}</strong>)",
+            error_message=f"No permission for {DOCTYPE}",
+        )
+
+
+def _load(name: str) -> DocType:
+    row = DocType.objects.prefetch_related("fields", "permissions").filter(name=name).first()
+    if row is None:
+        raise exceptions.DoesNotExistError(f"{DOCTYPE} {name} not found", doctype=DOCTYPE)
+    return row
+
+
+def get(name: str, *, user: Any) -> dict[str, Any]:
+    _check_read(user)
+    return doctype_as_dict(_load(name))
+
+
+def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_length: Any, *, user: Any,
+             as_dict: bool = True) -> list[Any]:
+    """A list of DocTypes; filters and ordering run in SQL on the DocType table's columns."""
+    from .filters import load_json_param
+
+    _check_read(user)
+    fields = load_json_param(form_fields, "fields") if form_fields != "*" else ["*"]
+    if not fields:
+        fields = ["name"]
+    if not isinstance(fields, list):
+        raise exceptions.ValidationError("'fields' must be a list")
+    if "*" in fields:
+        fields = list(_LIST_COLUMNS)
+    for fieldname in fields:
+        if fieldname not in _LIST_COLUMNS:
+            raise exceptions.DataError(f"Field not permitted in query: {fieldname}")
+    where = Q()
+    for condition in parse_filters(filters, DOCTYPE):
+        fieldtype = _LIST_COLUMNS.get(condition.fieldname)
+        if fieldtype is None:
+            raise exceptions.DataError(f"Field not permitted in query: {condition.fieldname}")
+        column = Column(condition.fieldname, fieldtype, condition.fieldname in ("creation", "modified"))
+        where &= condition_q(column, condition.operator, condition.value)
+    ordering = []
+    for part in (order_by or "modified desc").split(","):
+        words = part.split()
+        if not words:
+            continue
+        if words[0] not in _LIST_COLUMNS or len(words) > 2 or (len(words) == 2 and words[1].lower() not in (
+            "asc", "desc"
+        )):
+            raise exceptions.DataError(f"Field not permitted in query: {part.strip()}")
+        ordering.append(f"-{words[0]}" if len(words) == 2 and words[1].lower() == "desc" else words[0])
+    from .fieldtypes import cint
+    from .serialization import wire_datetime
+
+    offset, length = max(cint(start), 0), page_size(page_length)
+    rows = DocType.objects.filter(where).order_by(*ordering).values(*fields)[offset : offset + length]
+    result = []
+    for row in rows:
+        values = [
+            wire_datetime(row[f]) if f in ("creation", "modified") else int(row[f]) if isinstance(row[f], bool)
+            else row[f]
+            for f in fields
+        ]
+        result.append(dict(zip(fields, values, strict=True)) if as_dict else values)
+    return result
+
+
+def insert(values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+    _check_write(user, "create")
+    name = values.get("name")
+    if isinstance(name, str) and DocType.objects.filter(name=name.strip()).exists():
+        raise exceptions.DuplicateEntryError(
+            f"{DOCTYPE} <strong>{name}</strong> already exists", title="Duplicate Name"
+        )
+    row = save_definition(values, user=permissions.user_id(user))
+    return doctype_as_dict(row)
+
+
+def update(name: str, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+    _check_write(user, "write")
+    current = doctype_as_dict(_load(name))
+    merged = {**current, **{k: v for k, v in values.items() if k != "name"}, "name": name}
+    row = save_definition(merged, user=permissions.user_id(user))
+    return doctype_as_dict(row)
+
+
+def delete(name: str, *, user: Any) -> None:
+    _check_write(user, "delete")
+    row = _load(name)
+    if Document.objects.filter(doctype_id=name).exists():
+        raise exceptions.LinkExistsError(
+            f"Cannot delete {DOCTYPE} {name}: documents of it exist. Delete them first."
+        )
+    linked = list(
+        DocType.objects.filter(fields__fieldtype__in=("Link", "Table", "Table MultiSelect"), fields__options=name)
+        .exclude(name=name)
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    if linked:
+        raise exceptions.LinkExistsError(
+            f"Cannot delete {DOCTYPE} {name} because it is linked with {DOCTYPE} {', '.join(sorted(linked))}"
+        )
+    try:
+        row.delete()
+    except ProtectedError:
+        raise exceptions.LinkExistsError(f"Cannot delete {DOCTYPE} {name}: documents of it exist.") from None

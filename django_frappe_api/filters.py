@@ -1,0 +1,361 @@
+"""Frappe filters (dict, 3- and 4-item lists, JSON strings) turned into Django ``Q`` objects.
+
+Usage::
+
+    conditions = parse_filters('[["status", "=", "Open"]]', meta)
+    q = condition_q(Column("status_col", "Select"), "=", "Open")
+
+Parsing validates shapes, operators and field names (§7.1-7.2); ``condition_q`` reproduces
+Frappe's NULL rules (§7.3.1): a NULL cell behaves like the field type's empty value, so
+``!= "Open"`` matches it and ``= "Open"`` does not. The rule is applied once, generically: the
+operator is tried on the empty value in Python and NULL rows are added or excluded accordingly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from . import exceptions, fieldtypes
+
+OPERATORS = (
+    "=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between",
+    "timespan", "previous", "next", "ancestors of", "descendants of", "not ancestors of",
+    "not descendants of", "descendants of (inclusive)",
+)  # fmt: skip
+OPERATOR_ERROR = "Operator must be one of " + ", ".join(OPERATORS)
+TREE_OPERATORS = frozenset(op for op in OPERATORS if "ancestors" in op or "descendants" in op)
+IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+QUALIFIED_RE = re.compile(r"^`?tab([^`]+)`?\.`?([A-Za-z_][A-Za-z0-9_]*)`?$")
+
+# Empty value each kind of column falls back to under IFNULL (§7.3.1), in stored form.
+_FALLBACK = {
+    "Date": "0001-01-01",
+    "Datetime": "0001-01-01 00:00:00.000000",
+    "Time": "00:00:00.000000",
+}
+
+TIMESPANS = (
+    "last week", "last month", "last quarter", "last 6 months", "last year", "yesterday", "today",
+    "tomorrow", "this week", "this month", "this quarter", "this year", "next week", "next month",
+    "next quarter", "next 6 months", "next year",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One parsed filter: ``doctype`` is the queried DocType or one of its child DocTypes."""
+
+    doctype: str
+    fieldname: str
+    operator: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Column:
+    """Where a field lives in the queryset being filtered, and what type it has.
+
+    ``lookup`` is an ORM path usable in ``filter()`` (a real column or an alias); ``is_datetime_column``
+    marks real DateTimeFields (``creation``/``modified``), which need datetime operands.
+    """
+
+    lookup: str
+    fieldtype: str
+    is_datetime_column: bool = False
+
+
+def load_json_param(value: Any, param: str) -> Any:
+    """Decode a parameter that may arrive as a JSON string or as already-decoded JSON."""
+    if isinstance(value, (bytes, bytearray)):
+        value = value.decode()
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise exceptions.ValidationError(f"Invalid JSON in {param}: {text[:100]}") from None
+    return value
+
+
+def parse_filters(filters: Any, doctype: str, param: str = "filters") -> list[Condition]:
+    """Normalise any Frappe filter shape into conditions (field names not yet resolved)."""
+    filters = load_json_param(filters, param)
+    if not filters:
+        return []
+    if isinstance(filters, dict):
+        return [_from_pair(doctype, key, value) for key, value in filters.items()]
+    if not isinstance(filters, list):
+        raise exceptions.ValidationError(f"'{param}' must be a list or dictionary")
+    conditions: list[Condition] = []
+    for item in filters:
+        if isinstance(item, dict):
+            conditions.extend(_from_pair(doctype, key, value) for key, value in item.items())
+        elif isinstance(item, (list, tuple)):
+            conditions.append(_from_list(doctype, list(item)))
+        elif isinstance(item, str):
+            raise exceptions.DataError(f"Field not permitted in query: {item}")
+        else:
+            raise exceptions.ValidationError("Filter must be a tuple or list (in a list)")
+    return conditions
+
+
+def _from_pair(doctype: str, key: Any, value: Any) -> Condition:
+    if isinstance(value, (list, tuple)):
+        operator = value[0] if value else "="
+        operand = value[1] if len(value) > 1 else None
+        return Condition(doctype, _fieldname(key), normalise_operator(operator), operand)
+    return Condition(doctype, _fieldname(key), "=", value)
+
+
+def _from_list(doctype: str, item: list[Any]) -> Condition:
+    if len(item) == 3:
+        fieldname, operator, value = item
+        return Condition(doctype, _fieldname(fieldname), normalise_operator(operator), value)
+    if len(item) >= 4:
+        target, fieldname, operator, value = item[:4]
+        if not isinstance(target, str) or not target:
+            raise exceptions.DataError(f"Field not permitted in query: {target}")
+        return Condition(target, _fieldname(fieldname), normalise_operator(operator), value)
+    raise exceptions.ValidationError(
+        f"Filter must have 4 values (doctype, fieldname, operator, value): {json.dumps(item, default=str)}"
+    )
+
+
+def _fieldname(raw: Any) -> str:
+    """Accept ``field`` and ``\u0060tabDocType\u0060.\u0060field\u0060``; anything else is refused."""
+    if not isinstance(raw, str):
+        raise exceptions.DataError(f"Field not permitted in query: {raw}")
+    text = raw.strip()
+    qualified = QUALIFIED_RE.match(text)
+    if qualified:
+        text = qualified.group(2)
+    text = text.strip("`")
+    if not IDENTIFIER_RE.match(text):
+        raise exceptions.DataError(f"Field not permitted in query: {raw}")
+    return text
+
+
+def normalise_operator(operator: Any) -> str:
+    if operator is None or operator == "":
+        return "="
+    if not isinstance(operator, str):
+        raise exceptions.ValidationError(OPERATOR_ERROR)
+    normalised = " ".join(operator.strip().lower().split())
+    if normalised not in OPERATORS:
+        raise exceptions.ValidationError(OPERATOR_ERROR)
+    return normalised
+
+
+def condition_q(column: Column, operator: str, value: Any) -> Q:
+    """The Q object for one condition on one column, with Frappe's NULL semantics."""
+    if operator in TREE_OPERATORS:
+        raise exceptions.ValidationError(f"Operator '{operator}' is only supported on tree DocTypes")
+    fieldtype = column.fieldtype
+    if operator in ("timespan", "previous", "next"):
+        operator, value = "between", _timespan_range(operator, value)
+    if operator == "is":
+        return _is_q(column, value)
+    if operator == "between":
+        return _between_q(column, value)
+    operand = _operand(column, operator, value)
+    positive, negate = _positive_q(column.lookup, operator, operand)
+    q = ~positive if negate else positive
+    if fieldtype in fieldtypes.NUMERIC_TYPES:
+        # Numeric columns are compared directly: NULL never matches (Frappe adds no IFNULL).
+        return q & Q(**{f"{column.lookup}__isnull": False})
+    if _fallback_matches(fieldtype, operator, operand):
+        return q | Q(**{f"{column.lookup}__isnull": True})
+    return q & Q(**{f"{column.lookup}__isnull": False})
+
+
+def _positive_q(lookup: str, operator: str, operand: Any) -> tuple[Q, bool]:
+    if operator in ("=", "!="):
+        return Q(**{lookup: operand}), operator == "!="
+    if operator in ("like", "not like"):
+        return Q(**{f"{lookup}__frappe_like": operand}), operator == "not like"
+    if operator in ("in", "not in"):
+        return Q(**{f"{lookup}__in": operand}), operator == "not in"
+    suffix = {">": "gt", "<": "lt", ">=": "gte", "<=": "lte"}[operator]
+    return Q(**{f"{lookup}__{suffix}": operand}), False
+
+
+def _operand(column: Column, operator: str, value: Any) -> Any:
+    if operator in ("in", "not in"):
+        items = _split_values(value)
+        return [_coerce(column, item) for item in items] or [_coerce(column, "")]
+    if operator in ("like", "not like"):
+        return "" if value is None else str(value)
+    return _coerce(column, value)
+
+
+def _split_values(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",")] if value.strip() else []
+    if isinstance(value, (list, tuple, set)):
+        return [item.strip() if isinstance(item, str) else item for item in value]
+    return [value]
+
+
+def _coerce(column: Column, value: Any) -> Any:
+    if value is None:
+        value = ""
+    if isinstance(value, (list, dict)):
+        raise exceptions.ValidationError(f"Invalid filter value for {column.fieldtype} field: {value}")
+    if column.is_datetime_column:
+        if value == "":
+            return None
+        return _aware(fieldtypes.parse_datetime(value))
+    return fieldtypes.filter_value(column.fieldtype, value)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    from django.conf import settings
+
+    if settings.USE_TZ and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _fallback_matches(fieldtype: str, operator: str, operand: Any) -> bool:
+    """Would the field type's empty value satisfy the condition? Then NULL rows match too."""
+    if operator in ("=", "like") and operand not in ("", None, [""]):
+        return False  # Frappe skips IFNULL when the operand is non-empty (§7.3.1)
+    if fieldtype in ("Date", "Datetime") and operator in (">", ">="):
+        return False
+    empty = _FALLBACK.get(fieldtype, "")
+    if operand is None:
+        operand = ""
+    if operator == "=":
+        return empty == operand or operand == ""
+    if operator == "!=":
+        return empty != operand and operand != ""
+    if operator == "like":
+        return _like_matches(empty, operand)
+    if operator == "not like":
+        return not _like_matches(empty, operand)
+    if operator == "in":
+        return empty in operand or "" in operand
+    if operator == "not in":
+        return empty not in operand and "" not in operand
+    if isinstance(operand, str):
+        return {"<": empty < operand, ">": empty > operand, "<=": empty <= operand, ">=": empty >= operand}[
+            operator
+        ]
+    return False
+
+
+def _like_matches(text: str, pattern: str) -> bool:
+    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, text, flags=re.IGNORECASE | re.DOTALL) is not None
+
+
+def _is_q(column: Column, value: Any) -> Q:
+    wanted = str(value or "").strip().lower()
+    if wanted not in ("set", "not set"):
+        raise exceptions.ValidationError(f"Invalid value for 'is' operator: {value}. Use 'set' or 'not set'")
+    isnull = Q(**{f"{column.lookup}__isnull": True})
+    if column.is_datetime_column:
+        empty = Q(pk__in=[])
+    elif column.fieldtype in fieldtypes.NUMERIC_TYPES:
+        empty = Q(**{column.lookup: 0})
+    else:
+        empty = Q(**{column.lookup: ""})
+    not_set = isnull | empty
+    return ~not_set & Q(**{f"{column.lookup}__isnull": False}) if wanted == "set" else not_set
+
+
+def _between_q(column: Column, value: Any) -> Q:
+    bounds = _split_values(value) if isinstance(value, str) else list(value or [])
+    if len(bounds) == 1:
+        bounds.append(None)
+    if len(bounds) != 2:
+        raise exceptions.ValidationError("'between' needs a list of two values")
+    today = timezone.localdate()
+    low, high = (bound if bound not in (None, "") else today for bound in bounds)
+    if column.is_datetime_column or column.fieldtype == "Datetime":
+        low, high = _day_start(low), _day_end(high)
+        if column.is_datetime_column:
+            low, high = _aware(low), _aware(high)
+        else:
+            low, high = fieldtypes.store_datetime(low), fieldtypes.store_datetime(high)
+    else:
+        low, high = _coerce(column, low), _coerce(column, high)
+    return Q(**{f"{column.lookup}__gte": low, f"{column.lookup}__lte": high}) & Q(
+        **{f"{column.lookup}__isnull": False}
+    )
+
+
+def _day_start(value: Any) -> dt.datetime:
+    if _is_date_only(value):
+        return dt.datetime.combine(fieldtypes.parse_date(value), dt.time.min)
+    return fieldtypes.parse_datetime(value)
+
+
+def _day_end(value: Any) -> dt.datetime:
+    if _is_date_only(value):
+        return dt.datetime.combine(fieldtypes.parse_date(value), dt.time.max)
+    return fieldtypes.parse_datetime(value)
+
+
+def _is_date_only(value: Any) -> bool:
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):
+        return True
+    return isinstance(value, str) and len(value.strip()) <= 10
+
+
+def _timespan_range(operator: str, value: Any) -> list[dt.date]:
+    text = str(value or "").strip().lower()
+    if operator in ("previous", "next"):
+        unit = {"1 week": "week", "1 month": "month", "3 months": "quarter", "6 months": "6 months",
+                "1 year": "year"}.get(text)  # fmt: skip
+        if unit is None:
+            raise exceptions.ValidationError(f"Invalid value for '{operator}' operator: {value}")
+        text = f"{'last' if operator == 'previous' else 'next'} {unit}"
+    if text not in TIMESPANS:
+        raise exceptions.ValidationError(f"Invalid timespan: {value}")
+    return list(timespan_dates(text, timezone.localdate()))
+
+
+def timespan_dates(span: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of a named period relative to ``today`` (weeks start on Monday)."""
+    if span in ("yesterday", "today", "tomorrow"):
+        day = today + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[span])
+        return day, day
+    direction, unit = span.split(" ", 1)
+    shift = {"last": -1, "this": 0, "next": 1}[direction]
+    if unit == "week":
+        start = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=shift)
+        return start, start + dt.timedelta(days=6)
+    if unit == "month":
+        start = _add_months(today.replace(day=1), shift)
+        return start, _add_months(start, 1) - dt.timedelta(days=1)
+    if unit == "year":
+        start = dt.date(today.year + shift, 1, 1)
+        return start, dt.date(today.year + shift, 12, 31)
+    quarter_start = today.replace(day=1, month=3 * ((today.month - 1) // 3) + 1)
+    if unit == "quarter":
+        start = _add_months(quarter_start, 3 * shift)
+        return start, _add_months(start, 3) - dt.timedelta(days=1)
+    # "6 months": two whole quarters before the current one, or after it.
+    if shift < 0:
+        return _add_months(quarter_start, -6), quarter_start - dt.timedelta(days=1)
+    start = _add_months(quarter_start, 3)
+    return start, _add_months(start, 6) - dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1)

@@ -1,0 +1,277 @@
+"""``Meta``: an immutable, cached view of one DocType, whatever stores its documents.
+
+Usage::
+
+    from django_frappe_api.meta import get_meta
+    meta = get_meta("ToDo")
+    meta.get_field("status").options         # "Open\\nClosed\\nCancelled"
+
+Metas are built from the DocType tables (or, for registered ORM models, from the model) and kept in
+the cache named by ``FRAPPE_API["META_CACHE"]``; saving or deleting a DocType drops its entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+from django.core.cache import caches
+
+from . import exceptions, fieldtypes
+from .conf import api_settings
+
+CACHE_PREFIX = "django_frappe_api:meta:"
+
+
+@dataclass(frozen=True)
+class FieldMeta:
+    """One DocField. ``properties`` holds every property as Frappe serialises it."""
+
+    fieldname: str
+    fieldtype: str
+    label: str = ""
+    options: str = ""
+    default: str = ""
+    reqd: bool = False
+    unique: bool = False
+    read_only: bool = False
+    hidden: bool = False
+    permlevel: int = 0
+    in_list_view: bool = False
+    no_copy: bool = False
+    allow_on_submit: bool = False
+    set_only_once: bool = False
+    non_negative: bool = False
+    length: int = 0
+    fetch_from: str = ""
+    idx: int = 0
+    properties: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def holds_value(self) -> bool:
+        return fieldtypes.holds_value(self.fieldtype)
+
+    @property
+    def is_table(self) -> bool:
+        return self.fieldtype in fieldtypes.TABLE_TYPES
+
+    @property
+    def select_options(self) -> list[str]:
+        return [opt.strip() for opt in (self.options or "").split("\n")]
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.fieldname.replace("_", " ").title()
+
+
+@dataclass(frozen=True)
+class PermRule:
+    """One DocPerm row, rights as Frappe names them."""
+
+    role: str
+    permlevel: int = 0
+    if_owner: bool = False
+    rights: dict[str, bool] = field(default_factory=dict, compare=False, hash=False)
+
+    def grants(self, right: str) -> bool:
+        return bool(self.rights.get(right))
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The definition of one DocType as every layer above storage sees it."""
+
+    name: str
+    fields: tuple[FieldMeta, ...] = ()
+    permissions: tuple[PermRule, ...] = ()
+    module: str = "Custom"
+    istable: bool = False
+    issingle: bool = False
+    is_submittable: bool = False
+    autoname: str = ""
+    title_field: str = ""
+    search_fields: tuple[str, ...] = ()
+    sort_field: str = "modified"
+    sort_order: str = "DESC"
+    allow_rename: bool = True
+    # Which backend stores the documents: "generic" (JSON rows) or "orm" (a registered model).
+    backend: str = "generic"
+    # The whole definition as Frappe serialises a DocType document (v2 meta, /resource/DocType).
+    properties: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Standard fields this DocType has, when not all of them (a model may lack owner or modified).
+    standard: tuple[str, ...] | None = None
+    # "app_label.model_name" of the Django model behind an ORM-backed DocType.
+    model_label: str = ""
+
+    @cached_property
+    def _by_name(self) -> dict[str, FieldMeta]:
+        return {f.fieldname: f for f in self.fields if f.fieldname}
+
+    def get_field(self, fieldname: str) -> FieldMeta | None:
+        return self._by_name.get(fieldname)
+
+    def has_field(self, fieldname: str) -> bool:
+        return fieldname in self._by_name
+
+    @cached_property
+    def data_fields(self) -> tuple[FieldMeta, ...]:
+        """Fields holding a value of their own, in form order."""
+        return tuple(f for f in self.fields if f.fieldname and f.holds_value)
+
+    @cached_property
+    def table_fields(self) -> tuple[FieldMeta, ...]:
+        return tuple(f for f in self.fields if f.fieldname and f.is_table)
+
+    @property
+    def standard_fields(self) -> tuple[str, ...]:
+        if self.standard is not None:
+            return self.standard
+        if self.istable:
+            return fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS
+        return fieldtypes.STANDARD_FIELDS
+
+    def fieldtype_of(self, fieldname: str) -> str | None:
+        """Fieldtype of a data or standard field, ``None`` if the DocType has no such column."""
+        if fieldname in fieldtypes.STANDARD_FIELD_TYPES and (
+            fieldname in self.standard_fields
+        ):
+            return fieldtypes.STANDARD_FIELD_TYPES[fieldname]
+        found = self.get_field(fieldname)
+        if found is not None and found.holds_value:
+            return found.fieldtype
+        return None
+
+    @property
+    def default_order_by(self) -> str:
+        """``sort_field sort_order``; a sort_field with commas is a whole order clause already."""
+        sort_field = (self.sort_field or "modified").strip()
+        if "," in sort_field or " " in sort_field:
+            return sort_field
+        return f"{sort_field} {(self.sort_order or 'DESC').lower()}"
+
+
+# Builders for metas not stored as DocType rows (registered ORM models, built-in DocTypes).
+# The model registry adds its entries here; a builder returns None for names it does not own.
+_extra_builders: list[Callable[[str], Meta | None]] = []
+
+
+def register_meta_builder(builder: Callable[[str], Meta | None]) -> None:
+    """Let another storage (e.g. the ORM registry) provide metas for the DocTypes it owns."""
+    if builder not in _extra_builders:
+        _extra_builders.append(builder)
+
+
+def _cache():
+    return caches[api_settings.META_CACHE]
+
+
+def get_meta(doctype: str) -> Meta:
+    """The Meta of ``doctype``; ``DoesNotExistError`` ("DocType X not found") when unknown."""
+    if not isinstance(doctype, str) or not doctype:
+        raise exceptions.DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
+    for builder in _extra_builders:
+        built = builder(doctype)
+        if built is not None:
+            return built
+    key = _cache_key(doctype)
+    cached = _cache().get(key)
+    if cached is not None:
+        return cached
+    meta = build_meta_from_db(doctype)
+    _cache().set(key, meta, api_settings.META_CACHE_TIMEOUT)
+    return meta
+
+
+def doctype_exists(doctype: str) -> bool:
+    try:
+        get_meta(doctype)
+    except exceptions.DoesNotExistError:
+        return False
+    return True
+
+
+def clear_meta_cache(doctype: str) -> None:
+    """Drop a cached meta; called whenever a DocType, DocField or DocPerm row changes."""
+    _cache().delete(_cache_key(doctype))
+
+
+def _cache_key(doctype: str) -> str:
+    return CACHE_PREFIX + quote(doctype, safe="")
+
+
+def build_meta_from_db(doctype: str) -> Meta:
+    """Read one DocType with its fields and permissions (three queries)."""
+    from .definitions import doctype_as_dict
+    from .models import DocType
+
+    try:
+        row = DocType.objects.prefetch_related("fields", "permissions").get(name=doctype)
+    except DocType.DoesNotExist:
+        raise exceptions.DoesNotExistError(f"DocType {doctype} not found", doctype="DocType") from None
+    return meta_from_definition(doctype_as_dict(row), backend="generic")
+
+
+def meta_from_definition(definition: dict[str, Any], *, backend: str) -> Meta:
+    """Build a Meta from a DocType dict in Frappe's JSON shape."""
+    fields = tuple(
+        FieldMeta(
+            fieldname=f.get("fieldname") or "",
+            fieldtype=f.get("fieldtype") or "Data",
+            label=f.get("label") or "",
+            options=f.get("options") or "",
+            default="" if f.get("default") is None else str(f.get("default")),
+            reqd=bool(f.get("reqd")),
+            unique=bool(f.get("unique")),
+            read_only=bool(f.get("read_only")),
+            hidden=bool(f.get("hidden")),
+            permlevel=int(f.get("permlevel") or 0),
+            in_list_view=bool(f.get("in_list_view")),
+            no_copy=bool(f.get("no_copy")),
+            allow_on_submit=bool(f.get("allow_on_submit")),
+            set_only_once=bool(f.get("set_only_once")),
+            non_negative=bool(f.get("non_negative")),
+            length=int(f.get("length") or 0),
+            fetch_from=f.get("fetch_from") or "",
+            idx=int(f.get("idx") or i + 1),
+            properties=dict(f),
+        )
+        for i, f in enumerate(definition.get("fields") or [])
+    )
+    permissions = tuple(
+        PermRule(
+            role=p.get("role") or "",
+            permlevel=int(p.get("permlevel") or 0),
+            if_owner=bool(p.get("if_owner")),
+            rights={right: bool(p.get(right)) for right in PERMISSION_RIGHTS},
+        )
+        for p in definition.get("permissions") or []
+    )
+    search_fields = tuple(
+        s.strip() for s in (definition.get("search_fields") or "").split(",") if s.strip()
+    )
+    return Meta(
+        name=definition["name"],
+        fields=fields,
+        permissions=permissions,
+        module=definition.get("module") or "Custom",
+        istable=bool(definition.get("istable")),
+        issingle=bool(definition.get("issingle")),
+        is_submittable=bool(definition.get("is_submittable")),
+        autoname=definition.get("autoname") or "",
+        title_field=definition.get("title_field") or "",
+        search_fields=search_fields,
+        sort_field=definition.get("sort_field") or "modified",
+        sort_order=(definition.get("sort_order") or "DESC").upper(),
+        allow_rename=bool(definition.get("allow_rename", True)),
+        backend=backend,
+        properties=definition,
+    )
+
+
+PERMISSION_RIGHTS = (
+    "select", "read", "write", "create", "delete", "submit", "cancel", "amend",
+    "report", "export", "import", "share", "print", "email",
+)  # fmt: skip

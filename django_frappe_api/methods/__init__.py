@@ -1,0 +1,8 @@
+"""Built-in whitelisted methods, registered under Frappe's own dotted names.
+
+Usage: importing this package (done by ``FrappeApiConfig.ready()``) registers them all.
+"""
+
+from __future__ import annotations
+
+from . import session  # noqa: F401

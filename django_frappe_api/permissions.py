@@ -1,0 +1,210 @@
+"""Frappe's role permissions (§11) evaluated for a Django user.
+
+Usage::
+
+    check_doctype_permission(meta, request.user, "create")      # raises exceptions.PermissionError
+    q = list_condition(meta, request.user)                       # owner filter for if_owner rows
+
+Roles are the names of the user's Django groups, plus the automatic ones: ``Guest`` for everyone,
+``All`` for every logged-in user, ``Administrator`` and ``System Manager`` for superusers. The
+Administrator (a superuser) passes every check, as in Frappe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from . import exceptions
+from .meta import Meta, PermRule, get_meta
+
+GUEST = "Guest"
+ADMINISTRATOR_ROLE = "Administrator"
+SYSTEM_MANAGER = "System Manager"
+ALL = "All"
+
+_ROLES_CACHE_ATTR = "_frappe_api_roles"
+
+
+def user_id(user: Any) -> str:
+    """The Frappe user id of a Django user: its username, ``Guest`` when anonymous."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return GUEST
+    return user.get_username()
+
+
+def is_administrator(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+def get_roles(user: Any) -> frozenset[str]:
+    """Every role the user holds, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset({GUEST})
+    cached = getattr(user, _ROLES_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    roles = {GUEST, ALL}
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        roles.add("Desk User")
+    if getattr(user, "is_superuser", False):
+        roles.update({ADMINISTRATOR_ROLE, SYSTEM_MANAGER})
+    roles.update(user.groups.values_list("name", flat=True))
+    frozen = frozenset(roles)
+    setattr(user, _ROLES_CACHE_ATTR, frozen)
+    return frozen
+
+
+def permission_meta(meta: Meta, parenttype: str | None = None) -> Meta:
+    """Child DocTypes are governed by their parent's rules (§11.3.7)."""
+    if meta.istable:
+        if not parenttype:
+            raise exceptions.PermissionError(f"Please specify a valid parent DocType for {meta.name}")
+        return get_meta(parenttype)
+    return meta
+
+
+def _rules(meta: Meta, user: Any, permlevel: int = 0) -> list[PermRule]:
+    roles = get_roles(user)
+    return [rule for rule in meta.permissions if rule.permlevel == permlevel and rule.role in roles]
+
+
+def get_rights(meta: Meta, user: Any) -> dict[str, str | None]:
+    """Level-0 rights: ``"all"`` (any document), ``"owner"`` (own documents only) or ``None``."""
+    from .meta import PERMISSION_RIGHTS
+
+    if is_administrator(user):
+        return {right: "all" for right in PERMISSION_RIGHTS}
+    if meta.model_label and not meta.permissions:
+        return _model_permission_rights(meta, user)
+    rights: dict[str, str | None] = {}
+    rules = _rules(meta, user)
+    for right in PERMISSION_RIGHTS:
+        granting = [rule for rule in rules if rule.grants(right)]
+        if not granting:
+            rights[right] = None
+        elif right == "create" or any(not rule.if_owner for rule in granting):
+            rights[right] = "all"
+        else:
+            rights[right] = "owner"
+    if not meta.is_submittable:
+        rights["submit"] = rights["cancel"] = rights["amend"] = None
+    return rights
+
+
+# Django model permission -> the Frappe rights it grants (ORM-backed DocTypes without DocPerm rows).
+_MODEL_PERMISSIONS = {
+    "view": ("select", "read", "report", "export", "print", "email"),
+    "add": ("create",),
+    "change": ("write", "share"),
+    "delete": ("delete",),
+}
+
+
+def _model_permission_rights(meta: Meta, user: Any) -> dict[str, str | None]:
+    from .meta import PERMISSION_RIGHTS
+
+    rights: dict[str, str | None] = dict.fromkeys(PERMISSION_RIGHTS)
+    if not getattr(user, "is_authenticated", False):
+        return rights
+    app_label, model_name = meta.model_label.split(".", 1)
+    for action, granted in _MODEL_PERMISSIONS.items():
+        if user.has_perm(f"{app_label}.{action}_{model_name}"):
+            rights.update(dict.fromkeys(granted, "all"))
+    return rights
+
+
+def has_doctype_permission(meta: Meta, user: Any, right: str) -> bool:
+    rights = get_rights(meta, user)
+    if right == "read":
+        return bool(rights["read"] or rights["select"])
+    return bool(rights.get(right))
+
+
+def check_doctype_permission(meta: Meta, user: Any, right: str) -> None:
+    """Raise 403 unless the user holds ``right`` on the DocType (for any document)."""
+    if not has_doctype_permission(meta, user, right):
+        raise exceptions.PermissionError(
+            _denial_message(meta, user, right),
+            error_message=f"No permission for {meta.name}",
+            title="Not Permitted",
+        )
+
+
+def has_doc_permission(meta: Meta, owner: str | None, user: Any, right: str) -> bool:
+    rights = get_rights(meta, user)
+    scope = rights.get(right)
+    if scope == "all":
+        return True
+    if scope == "owner":
+        return (owner or "").lower() == user_id(user).lower()
+    return False
+
+
+def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, right: str) -> None:
+    """Raise 403 unless the user holds ``right`` on this document."""
+    if not has_doc_permission(meta, owner, user, right):
+        if right == "read":
+            message = (
+                f"User <strong>{user_id(user)}</strong> does not have access to this document: {meta.name} - {name}"
+            )
+        else:
+            message = _denial_message(meta, user, right)
+        raise exceptions.PermissionError(
+            message,
+            error_message=f"Insufficient Permission for {meta.name} (<strong>{right}</strong>)",
+            title="Not Permitted",
+        )
+
+
+def list_condition(meta: Meta, user: Any, owner_lookup: str = "owner") -> Q | None:
+    """Row filter for lists: own documents only when read comes from ``if_owner`` rows alone."""
+    rights = get_rights(meta, user)
+    read = rights["read"] or rights["select"]
+    if read == "all" or rights["read"] == "all" or rights["select"] == "all":
+        return None
+    if read == "owner":
+        return Q(**{owner_lookup: user_id(user)})
+    raise exceptions.PermissionError(
+        _denial_message(meta, user, "read"), error_message=f"No permission for {meta.name}"
+    )
+
+
+def readable_levels(meta: Meta, user: Any) -> set[int] | None:
+    """Permlevels whose fields the user may read; ``None`` means every level."""
+    return _levels(meta, user, "read")
+
+
+def writable_levels(meta: Meta, user: Any) -> set[int] | None:
+    """Permlevels whose fields the user may write; ``None`` means every level."""
+    return _levels(meta, user, "write")
+
+
+def _levels(meta: Meta, user: Any, right: str) -> set[int] | None:
+    if is_administrator(user):
+        return None
+    levels = {0}
+    roles = get_roles(user)
+    for rule in meta.permissions:
+        # A level-n row that grants write implies read of that level.
+        if rule.permlevel > 0 and rule.role in roles and (rule.grants(right) or rule.grants("write")):
+            levels.add(rule.permlevel)
+    return levels
+
+
+def readable_fieldnames(meta: Meta, user: Any, parent_meta: Meta | None = None) -> set[str] | None:
+    """Data fields the user may read; ``None`` means all of them."""
+    levels = readable_levels(parent_meta or meta, user)
+    if levels is None:
+        return None
+    return {f.fieldname for f in meta.fields if f.fieldname and f.permlevel in levels}
+
+
+def _denial_message(meta: Meta, user: Any, right: str) -> str:
+    return (
+        f"User <strong>{user_id(user)}</strong> does not have doctype access via role permission "
+        f"for document <strong>{meta.name}</strong>"
+        if right in ("read", "select")
+        else f"No permission for {meta.name} (<strong>{right}</strong>)"
+    )

@@ -1,0 +1,350 @@
+"""The parts of a list request other than filters: ``fields``, ``order_by``, ``group_by``, paging.
+
+Usage::
+
+    query = ListQuery.build(meta, fields='["name", "status"]', order_by="modified desc",
+                            filters=..., start=0, page_length=20)
+    rows = backend.get_list(meta, query, user)
+
+Everything the client sends is parsed here into small specs and checked against the Meta, so that
+a backend only ever sees known field names: nothing user-supplied reaches SQL as text (§7.4-7.7).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import exceptions
+from .conf import api_settings
+from .filters import Condition, load_json_param, parse_filters
+from .meta import Meta, get_meta
+
+AGGREGATES = ("count", "sum", "avg", "min", "max")
+RESTRICTED_FUNCTIONS = (
+    "concat", "concat_ws", "if", "ifnull", "nullif", "coalesce", "connection_id", "current_user",
+    "database", "last_insert_id", "session_user", "system_user", "user", "version", "global", "sleep",
+)  # fmt: skip
+_AGGREGATE_RE = re.compile(
+    r"^(count|sum|avg|min|max)\s*\(\s*(distinct\s+)?([A-Za-z0-9_`. ]+|\*)\s*\)(?:\s+as\s+([A-Za-z_]\w*))?$",
+    re.IGNORECASE,
+)
+_ALIAS_RE = re.compile(r"^(.+?)\s+as\s+([A-Za-z_]\w*)$", re.IGNORECASE)
+_FUNCTION_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
+_ORDER_RE = re.compile(r"^(.+?)(?:\s+(asc|desc))?$", re.IGNORECASE)
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_QUALIFIED_RE = re.compile(r"^`?tab([^`]+)`?\.`?([A-Za-z_][A-Za-z0-9_]*)`?$")
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A column reference: own field, a child-table field, or a field of a linked document.
+
+    ``via`` is the Table or Link fieldname that leads to ``target_doctype`` (empty for own fields).
+    """
+
+    fieldname: str
+    fieldtype: str
+    via: str = ""
+    via_kind: str = ""  # "", "child" or "link"
+    target_doctype: str = ""
+
+
+@dataclass(frozen=True)
+class SelectItem:
+    """One output column: a field reference, or an aggregate over one."""
+
+    key: str
+    ref: FieldRef | None = None
+    aggregate: str = ""
+    distinct_aggregate: bool = False
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    key: str  # an output alias, or a field reference
+    ref: FieldRef | None
+    descending: bool
+
+
+@dataclass
+class ListQuery:
+    """A fully validated list request, independent of where documents are stored."""
+
+    meta: Meta
+    select: list[SelectItem]
+    conditions: list[Condition] = field(default_factory=list)
+    or_conditions: list[Condition] = field(default_factory=list)
+    order: list[OrderItem] = field(default_factory=list)
+    group_by: list[FieldRef] = field(default_factory=list)
+    distinct: bool = False
+    start: int = 0
+    page_length: int | None = 20
+    as_dict: bool = True
+    parent_doctype: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        meta: Meta,
+        *,
+        fields: Any = None,
+        filters: Any = None,
+        or_filters: Any = None,
+        order_by: Any = None,
+        group_by: Any = None,
+        start: Any = 0,
+        page_length: Any = None,
+        as_dict: Any = True,
+        parent: str | None = None,
+        readable: set[str] | None = None,
+        default_order: bool = True,
+    ) -> ListQuery:
+        """Parse and validate every list parameter; raises Frappe errors on bad input."""
+        resolver = FieldResolver(meta, readable)
+        select, distinct = parse_fields(fields, resolver)
+        conditions = parse_filters(filters, meta.name)
+        or_conditions = parse_filters(or_filters, meta.name, "or_filters")
+        for condition in conditions + or_conditions:
+            resolver.resolve_condition(condition)
+        group_refs = parse_group_by(group_by, resolver, select)
+        order = parse_order_by(order_by, resolver, select)
+        has_aggregate = any(item.aggregate for item in select)
+        if not order and default_order and not distinct and not has_aggregate and not group_refs:
+            order = parse_order_by(meta.default_order_by, FieldResolver(meta, None), select)
+        return cls(
+            meta=meta,
+            select=select,
+            conditions=conditions,
+            or_conditions=or_conditions,
+            order=order,
+            group_by=group_refs,
+            distinct=distinct,
+            start=max(_cint(start), 0),
+            page_length=page_size(page_length),
+            as_dict=as_dict,
+            parent_doctype=parent,
+        )
+
+    @property
+    def is_aggregate(self) -> bool:
+        return bool(self.group_by) or any(item.aggregate for item in self.select)
+
+
+def page_size(value: Any) -> int:
+    """Page length with Frappe's defaults; 0 means "all rows", bounded by MAX_PAGE_LENGTH."""
+    if value in (None, ""):
+        return api_settings.DEFAULT_PAGE_LENGTH
+    size = _cint(value)
+    if size <= 0:
+        return api_settings.MAX_PAGE_LENGTH
+    return min(size, api_settings.MAX_PAGE_LENGTH)
+
+
+def _cint(value: Any) -> int:
+    from .fieldtypes import cint
+
+    return cint(value)
+
+
+class FieldResolver:
+    """Resolves client field names against a Meta, its child tables and its Link targets."""
+
+    def __init__(self, meta: Meta, readable: set[str] | None) -> None:
+        self.meta = meta
+        self.readable = readable
+
+    def own(self, fieldname: str, *, raw: str | None = None) -> FieldRef:
+        fieldtype = self.meta.fieldtype_of(fieldname)
+        if fieldtype is None:
+            raise exceptions.DataError(f"Field not permitted in query: {raw or fieldname}")
+        return FieldRef(fieldname, fieldtype)
+
+    def is_readable(self, ref: FieldRef) -> bool:
+        if ref.via or self.readable is None or ref.fieldname in self.meta.standard_fields:
+            return True
+        return ref.fieldname in self.readable
+
+    def dotted(self, via: str, fieldname: str, raw: str) -> FieldRef:
+        """``table_field.child_field`` or ``link_field.target_field``."""
+        through = self.meta.get_field(via)
+        if through is None or through.fieldtype not in ("Table", "Table MultiSelect", "Link"):
+            raise exceptions.DataError(f"Field not permitted in query: {raw}")
+        target = get_meta(through.options)
+        fieldtype = target.fieldtype_of(fieldname)
+        if fieldtype is None:
+            raise exceptions.DataError(f"Field not permitted in query: {raw}")
+        kind = "link" if through.fieldtype == "Link" else "child"
+        return FieldRef(fieldname, fieldtype, via=via, via_kind=kind, target_doctype=target.name)
+
+    def qualified(self, doctype: str, fieldname: str, raw: str) -> FieldRef:
+        """A field of the queried DocType or of one of its child DocTypes, named by DocType."""
+        if doctype == self.meta.name:
+            return self.own(fieldname, raw=raw)
+        table = self.child_table_of(doctype)
+        if table is None:
+            raise exceptions.DataError(f"Field not permitted in query: {raw}")
+        return self.dotted(table, fieldname, raw)
+
+    def child_table_of(self, doctype: str) -> str | None:
+        for table in self.meta.table_fields:
+            if table.options == doctype:
+                return table.fieldname
+        return None
+
+    def resolve_condition(self, condition: Condition) -> FieldRef:
+        if condition.fieldname == "doctype" and condition.doctype == self.meta.name:
+            return FieldRef("doctype", "Data")
+        if condition.doctype != self.meta.name:
+            return self.qualified(condition.doctype, condition.fieldname, condition.fieldname)
+        if self.meta.fieldtype_of(condition.fieldname) is None:
+            # A bare fieldname that only a child table has is resolved there (§7.2).
+            for table in self.meta.table_fields:
+                child = get_meta(table.options)
+                if child.fieldtype_of(condition.fieldname) is not None:
+                    return self.dotted(table.fieldname, condition.fieldname, condition.fieldname)
+        ref = self.own(condition.fieldname)
+        return ref
+
+    def reference(self, text: str, raw: str) -> FieldRef:
+        """Parse one column expression: ``f``, ``a.b`` or `` `tabX`.`f` ``."""
+        text = text.strip()
+        qualified = _QUALIFIED_RE.match(text)
+        if qualified:
+            return self.qualified(qualified.group(1), qualified.group(2), raw)
+        text = text.strip("`")
+        if "." in text:
+            via, _, fieldname = text.partition(".")
+            via, fieldname = via.strip("`"), fieldname.strip("`")
+            if not (_IDENT_RE.match(via) and _IDENT_RE.match(fieldname)):
+                raise exceptions.DataError(f"Field not permitted in query: {raw}")
+            return self.dotted(via, fieldname, raw)
+        if not _IDENT_RE.match(text):
+            raise exceptions.DataError(f"Field not permitted in query: {raw}")
+        return self.own(text, raw=raw)
+
+
+def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
+    """``fields`` -> output columns (§7.4); ``*`` expands to the standard and readable data fields."""
+    if isinstance(fields, str) and fields.strip() == "*":
+        items: Any = ["*"]
+    else:
+        items = load_json_param(fields, "fields")
+    if items in (None, "", []):
+        items = ["name"]
+    if isinstance(items, str):
+        items = [part for part in items.split(",")]
+    if not isinstance(items, list):
+        raise exceptions.ValidationError("'fields' must be a list")
+    select: list[SelectItem] = []
+    distinct = False
+    for raw in items:
+        if raw in (None, ""):
+            continue
+        if not isinstance(raw, str):
+            raise exceptions.DataError(f"Field not permitted in query: {raw}")
+        text = raw.strip()
+        if text == "*":
+            select.extend(_star(resolver))
+            continue
+        if text.lower().startswith("distinct "):
+            distinct = True
+            text = text[9:].strip()
+        item = _select_item(text, raw, resolver)
+        if item is not None:
+            select.append(item)
+    return select, distinct
+
+
+def _star(resolver: FieldResolver) -> list[SelectItem]:
+    meta = resolver.meta
+    items = [SelectItem(name, FieldRef(name, meta.fieldtype_of(name) or "Data")) for name in meta.standard_fields]
+    for f in meta.data_fields:
+        ref = FieldRef(f.fieldname, f.fieldtype)
+        if resolver.is_readable(ref) and f.fieldtype != "Password":
+            items.append(SelectItem(f.fieldname, ref))
+    return items
+
+
+def _select_item(text: str, raw: str, resolver: FieldResolver) -> SelectItem | None:
+    aggregate = _AGGREGATE_RE.match(text)
+    if aggregate:
+        function, distinct, target, alias = aggregate.groups()
+        function = function.lower()
+        target = target.strip()
+        if target == "*":
+            if function != "count":
+                raise exceptions.DataError(f"Field not permitted in query: {raw}")
+            ref = None
+        else:
+            ref = resolver.reference(target, raw)
+        key = alias or f"{function}({'distinct ' if distinct else ''}{target})"
+        return SelectItem(key, ref, aggregate=function, distinct_aggregate=bool(distinct))
+    _reject_sql(text, raw)
+    alias_match = _ALIAS_RE.match(text)
+    expression, alias = (alias_match.group(1), alias_match.group(2)) if alias_match else (text, None)
+    ref = resolver.reference(expression, raw)
+    if not resolver.is_readable(ref):
+        return None  # fields above the user's permlevel are silently dropped (§11.5)
+    return SelectItem(alias or ref.fieldname, ref)
+
+
+def _reject_sql(text: str, raw: str) -> None:
+    lowered = text.lower()
+    if any(marker in lowered for marker in ("/*", "*/", "--", ";", "union", "@")):
+        raise exceptions.ValidationError("Illegal SQL Query")
+    if "(" in text or ")" in text:
+        function = _FUNCTION_RE.match(text)
+        name = function.group(1).lower() if function else ""
+        if name in RESTRICTED_FUNCTIONS:
+            raise exceptions.DataError(f"Use of function {name} in field is restricted")
+        raise exceptions.DataError("Use of sub-query or function is restricted")
+
+
+def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:
+    """``"modified desc, name"`` -> order items; direction defaults to ascending (Engine A)."""
+    if order_by in (None, ""):
+        return []
+    if not isinstance(order_by, str):
+        raise exceptions.ValidationError("'order_by' must be a string")
+    aliases = {item.key for item in select}
+    result = []
+    for part in order_by.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        _check_clause(part)
+        match = _ORDER_RE.match(part)
+        expression, direction = match.group(1).strip(), (match.group(2) or "asc").lower()
+        if expression in aliases and resolver.meta.fieldtype_of(expression) is None:
+            ref = None  # an output alias, e.g. of an aggregate
+        else:
+            ref = resolver.reference(expression, expression)
+        result.append(OrderItem(expression, ref, direction == "desc"))
+    return result
+
+
+def parse_group_by(group_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[FieldRef]:
+    if group_by in (None, ""):
+        return []
+    if not isinstance(group_by, str):
+        raise exceptions.ValidationError("'group_by' must be a string")
+    refs = []
+    for part in group_by.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        _check_clause(part)
+        refs.append(resolver.reference(part, part))
+    return refs
+
+
+def _check_clause(part: str) -> None:
+    lowered = part.lower()
+    if re.search(r"\bselect\b.*\bfrom\b", lowered):
+        raise exceptions.ValidationError("Cannot use sub-query in order by")
+    if "sleep" in lowered and "(" in lowered:
+        raise exceptions.ValidationError("Cannot use sleep(...) in order/group by")
+    if not re.match(r"^[A-Za-z0-9_ ,`.\-]+$", part):
+        raise exceptions.ValidationError("Illegal SQL Query")

@@ -1,0 +1,111 @@
+"""Base view of every API endpoint: pinned DRF policies, one transaction, Frappe error bodies.
+
+Usage::
+
+    class ResourceViewSet(FrappeViewSet):
+        api_version = "v1"
+        def list(self, request, doctype): return self.respond(document.get_list(...), key="data")
+
+We never read the host's ``REST_FRAMEWORK`` settings: each policy is set here. Every request runs
+in ``transaction.atomic()``; an error marks it for rollback, so a failed write leaves nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from django.db import transaction
+from rest_framework.response import Response
+from rest_framework.viewsets import ViewSet
+
+from .. import envelopes, exceptions, messages, parsers
+from ..authentication import FrappeSessionAuthentication
+from ..conf import api_settings
+from ..renderers import FirstRendererNegotiation, FrappeJSONRenderer
+
+logger = logging.getLogger("django_frappe_api")
+
+
+def handle_exception(exc: BaseException, version: str) -> Response:
+    """Turn any exception into the Frappe error body of ``version``; unknown ones are logged 500s."""
+    frappe_exc = exceptions.as_frappe_error(exc)
+    if frappe_exc is None:
+        logger.error("Unhandled error in Frappe API request", exc_info=exc)
+        error: BaseException = exc
+        status = 500
+    else:
+        error = frappe_exc
+        status = frappe_exc.http_status_code
+    show = api_settings.SHOW_TRACEBACKS and not isinstance(error, exceptions.CSRFTokenError)
+    traceback_text = "".join(traceback.format_exception(exc)) if show else None
+    queued = messages.collected()
+    if version == "v2":
+        body = envelopes.v2_error(error, queued, traceback_text=traceback_text, status=status)
+    else:
+        body = envelopes.v1_error(error, queued, traceback_text=traceback_text, status=status)
+    response = Response(body, status=status)
+    if isinstance(error, exceptions.MethodNotAllowed) and getattr(exc, "allowed", None):
+        response["Allow"] = exc.allowed
+    return response
+
+
+class FrappeViewSet(ViewSet):
+    """Thin views: parse, call the document layer or the registry, wrap in the envelope."""
+
+    api_version = "v1"
+    renderer_classes = [FrappeJSONRenderer]
+    parser_classes: list = []
+    authentication_classes = [FrappeSessionAuthentication]
+    permission_classes: list = []
+    throttle_classes: list = []
+    content_negotiation_class = FirstRendererNegotiation
+
+    def dispatch(self, request, *args, **kwargs):
+        messages.reset()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except BaseException as exc:
+            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        self._atomic.__exit__(None, None, None)
+        return response
+
+    def handle_exception(self, exc):
+        transaction.set_rollback(True)
+        response = handle_exception(exc, self.api_version)
+        return response
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        error = exceptions.MethodNotAllowed(f"Method {request.method} not allowed")
+        error.allowed = ", ".join(self.allowed_methods)
+        raise error
+
+    @property
+    def form(self) -> dict[str, Any]:
+        """Frappe's ``form_dict`` of this request."""
+        return parsers.form_dict(self.request)
+
+    def respond(self, value: Any, *, key: str = "data", status: int = 200, extra: dict | None = None) -> Response:
+        """The success envelope of this view's API version."""
+        if self.api_version == "v2":
+            body = envelopes.v2_success(value, messages.collected(), extra)
+        else:
+            body = envelopes.v1_success(key, value, messages.collected(), extra)
+        return Response(body, status=status)
+
+
+class NotFoundViewSet(FrappeViewSet):
+    """Catch-all under ``api/``: Frappe answers unknown routes with ``DoesNotExistError`` (404)."""
+
+    authentication_classes: list = []
+
+    def not_found(self, request, *args, **kwargs):
+        raise exceptions.DoesNotExistError()
+
+
+class NotFoundV2ViewSet(NotFoundViewSet):
+    api_version = "v2"

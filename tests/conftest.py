@@ -1,0 +1,107 @@
+"""Fixtures: users and clients, the ToDo DocType, and the API-version parametrisation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from django_frappe_api.meta import Meta
+from django_frappe_api.registry import method_registry
+
+from .factories import TODO_FIELDS, UserFactory, make_doctype
+
+API_PREFIXES = {"v1": "/api", "v1-explicit": "/api/v1", "v2": "/api/v2"}
+
+
+@pytest.fixture(autouse=True)
+def _clear_meta_cache():
+    """Metas are cached per process; each test starts from its own DocType rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def restore_methods():
+    """Let a test register extra whitelisted methods without leaking them into others."""
+    snapshot = method_registry.snapshot()
+    yield method_registry
+    method_registry.restore(snapshot)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="Administrator", email="admin@example.com", first_name="Administrator",
+                       last_name="", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="jane@example.com", first_name="Jane", last_name="Doe")
+
+
+@pytest.fixture
+def guest_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def admin_client(admin_user) -> APIClient:
+    client = APIClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def user_client(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def todo(db) -> Meta:
+    """Frappe's ToDo shape; every logged-in user may read and write, System Manager everything."""
+    return make_doctype(
+        "ToDo",
+        TODO_FIELDS,
+        permissions=[
+            {"role": "All", "read": 1, "write": 1, "create": 1, "delete": 1},
+            {"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
+        ],
+        autoname="hash",
+        title_field="description",
+        search_fields="description, reference_type, reference_name",
+        sort_field="modified",
+        sort_order="DESC",
+    )
+
+
+@pytest.fixture(params=["v1", "v1-explicit"])
+def v1_prefix(request) -> str:
+    """Both mount points of API v1."""
+    return API_PREFIXES[request.param]
+
+
+@pytest.fixture(params=["v1", "v2"])
+def api_version(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def api_url(api_version) -> Callable[..., str]:
+    """URL of a document collection or document for the parametrised API version."""
+    from urllib.parse import quote
+
+    def build(doctype: str, name: str | None = None, suffix: str = "") -> str:
+        collection = "resource" if api_version == "v1" else "document"
+        url = f"{API_PREFIXES[api_version]}/{collection}/{quote(doctype)}"
+        if name is not None:
+            url += "/" + quote(str(name), safe="/")
+        return url + suffix
+
+    return build
