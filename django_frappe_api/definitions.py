@@ -211,7 +211,7 @@ def save_definition(data: Any, *, user: str = "Administrator", known_doctypes: I
     name = cleaned["name"]
     with transaction.atomic():
         existing = DocType.objects.filter(name=name).prefetch_related("fields", "permissions").first()
-        if existing is not None and _comparable(doctype_as_dict(existing)) == _comparable(cleaned):
+        if existing is not None and _comparable(doctype_as_dict(existing)) == _comparable(_with_defaults(cleaned)):
             return existing
         now = timezone.now()
         row = existing or DocType(name=name, owner=user, creation=now)
@@ -271,6 +271,23 @@ def _docperm(row, permission: dict[str, Any]):
         if attribute:
             setattr(instance, attribute, _column_value(DocPerm, attribute, value))
     return instance
+
+
+def _with_defaults(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The definition as it will read back: DocType and DocField columns it leaves out get their defaults."""
+    from .models import DocField, DocType
+
+    def fill(model, columns, values):
+        result = dict(values)
+        for column in columns:
+            if column not in result:
+                default = model._meta.get_field(column).get_default()
+                result[column] = int(default) if isinstance(default, bool) else default
+        return result
+
+    result = fill(DocType, _DOCTYPE_COLUMNS, cleaned)
+    result["fields"] = [fill(DocField, _DOCFIELD_COLUMNS, f) for f in cleaned["fields"]]
+    return result
 
 
 def _comparable(definition: dict[str, Any]) -> dict[str, Any]:
