@@ -14,16 +14,32 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "register_model", "whitelist"]
+__all__ = [
+    "DocumentController",
+    "__version__",
+    "register_controller",
+    "register_model",
+    "whitelist",
+    "whitelist_method",
+]
 
 if TYPE_CHECKING:
+    from .controllers import DocumentController, register_controller, whitelist_method
     from .registry import register_model, whitelist
+
+_LAZY = {
+    "whitelist": "registry",
+    "register_model": "registry",
+    "DocumentController": "controllers",
+    "register_controller": "controllers",
+    "whitelist_method": "controllers",
+}
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that importing the package from settings or models never imports Django models.
-    if name in ("whitelist", "register_model"):
-        from . import registry
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(registry, name)
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(name)

@@ -16,9 +16,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 
 from . import exceptions
-from .models import DocField, DocPerm, DocType, Document
+from .models import ApiKey, DocField, DocPerm, DocType, Document
 
 
 class DocFieldInline(admin.TabularInline):
@@ -58,6 +59,7 @@ class DocTypeAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
+        obj.modified = timezone.now()
         obj.modified_by = request.user.get_username()
         if not change:
             obj.owner = obj.modified_by
@@ -170,6 +172,33 @@ class DocumentAdmin(admin.ModelAdmin):
 
         document.delete_doc(obj.doctype_id, obj.name, user=request.user)
 
+    def delete_queryset(self, request, queryset):
+        """The changelist's bulk delete obeys the same rules (permissions, links, docstatus)."""
+        from . import document
+
+        for obj in queryset:
+            document.delete_doc(obj.doctype_id, obj.name, user=request.user)
+
 
 class _DocumentRefused(Exception):
     """A document save refused by the document layer, shown to the admin user as a message."""
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """API keys are issued by ``generate_keys`` or ``frappe_api_create_keys``; here they are listed and revoked.
+
+    The secret is never shown (only its hash is stored); deleting a row revokes the key at once.
+    """
+
+    list_display = ("user", "api_key", "created", "rotated")
+    search_fields = ("api_key", "user__username", "user__email")
+    fields = ("user", "api_key", "created", "rotated")
+    readonly_fields = fields
+    ordering = ("-created",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class FrappeApiConfig(AppConfig):
@@ -16,13 +17,20 @@ class FrappeApiConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks, lookups, methods, signals  # noqa: F401 - importing registers
+        from .builtin_doctypes import sync_builtin_doctypes
         from .conf import api_settings
         from .meta import register_meta_builder
         from .registry import method_registry, model_registry
 
         lookups.register()
         register_meta_builder(model_registry.build_meta)
+        # Comment and File are DocTypes like any other, loaded from doctypes/*.json after each migrate.
+        post_migrate.connect(sync_builtin_doctypes, sender=self, dispatch_uid="django_frappe_api.builtin_doctypes")
         # Each installed app may ship a `frappe_api` module registering methods, as with admin.py.
         autodiscover_modules("frappe_api", register_to=method_registry)
         for module in api_settings.METHOD_MODULES:
             import_module(module)
+        if api_settings.USER_DOCTYPES:  # after the host's modules, which may expose the user model themselves
+            from .identity import register_identity_doctypes
+
+            register_identity_doctypes()

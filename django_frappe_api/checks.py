@@ -1,4 +1,4 @@
-"""System checks of the ``FRAPPE_API`` setting (ids ``django_frappe_api.E0NN``, never reused).
+"""System checks of the ``FRAPPE_API`` setting and of ``register_model`` registrations (ids ``E0NN``, never reused).
 
 Usage: registered on import from ``FrappeApiConfig.ready()``; run by ``manage.py check``.
 """
@@ -21,10 +21,137 @@ def check_settings(app_configs, **kwargs) -> list:
     for key in value:
         if key not in DEFAULTS:
             errors.append(Warning(f"Unknown FRAPPE_API key {key!r}.", id="django_frappe_api.W001"))
-    for key in ("DEFAULT_PAGE_LENGTH", "MAX_PAGE_LENGTH", "MAX_BODY_SIZE", "META_CACHE_TIMEOUT"):
+    for key in ("DEFAULT_PAGE_LENGTH", "MAX_PAGE_LENGTH", "MAX_BODY_SIZE", "META_CACHE_TIMEOUT", "LOGIN_LOCK_SECONDS",
+                "COUNT_CAP"):
         if key in value and (not isinstance(value[key], int) or isinstance(value[key], bool) or value[key] <= 0):
             errors.append(Error(f"FRAPPE_API[{key!r}] must be a positive integer.", id="django_frappe_api.E002"))
     for key in ("METHOD_MODULES", "DOCTYPE_APPS"):
         if key in value and not (isinstance(value[key], (list, tuple)) and all(isinstance(v, str) for v in value[key])):
             errors.append(Error(f"FRAPPE_API[{key!r}] must be a list of strings.", id="django_frappe_api.E003"))
+    threshold = value.get("BULK_ASYNC_THRESHOLD", 0)
+    counts = list(threshold.values()) if isinstance(threshold, dict) else [threshold]
+    keys_ok = all(isinstance(k, str) for k in threshold) if isinstance(threshold, dict) else True
+    if not keys_ok or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
+        message = "FRAPPE_API['BULK_ASYNC_THRESHOLD'] must be a non-negative integer or a dict of them by DocType."
+        errors.append(Error(message, id="django_frappe_api.E005"))
+    attempts = value.get("LOGIN_ATTEMPTS", 0)  # 0 turns the brute-force lock off
+    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
+        message = "FRAPPE_API['LOGIN_ATTEMPTS'] must be a non-negative integer."
+        errors.append(Error(message, id="django_frappe_api.E004"))
+    return errors
+
+
+# -- models exposed with register_model (ids E010-E014, W010) -----------------------------------
+
+_MODEL_FIELD_OPTIONS = ("name_field", "owner_field", "creation_field", "modified_field", "modified_by_field",
+                        "parent_field")
+_MODEL_FIELD_LISTS = ("fields", "exclude", "read_only_fields")
+
+
+@register(Tags.models)
+def check_model_registrations(app_configs, **kwargs) -> list:
+    """Every ``register_model`` registration names existing fields and coherent child tables."""
+    from .registry import model_registry
+
+    return registration_errors(model_registry)
+
+
+@register(Tags.database)
+def check_model_doctype_clashes(app_configs, databases=None, **kwargs) -> list:
+    """A registered model may not take the name of a DocType stored as rows (run with ``--database``)."""
+    from django.db import DatabaseError
+
+    from .models import DocType
+    from .registry import model_registry
+
+    names = [entry.doctype for entry in model_registry.entries()]
+    errors: list = []
+    for alias in databases or ():
+        try:
+            clashes = sorted(DocType.objects.using(alias).filter(name__in=names).values_list("name", flat=True))
+        except DatabaseError:  # not migrated yet: nothing can clash
+            continue
+        errors += [
+            Error(f"register_model(): DocType {name!r} is also defined as DocType rows in database {alias!r}.",
+                  hint="Rename the registration (doctype=...) or delete the DocType rows.",
+                  obj=model_registry.get(name).model, id="django_frappe_api.E013")
+            for name in clashes
+        ]
+    return errors
+
+
+def registration_errors(registry) -> list:
+    """The check messages of every registration in ``registry`` (a ``ModelRegistry``)."""
+    errors: list = []
+    for entry in registry.entries():
+        errors += _registration_errors(registry, entry)
+    return errors
+
+
+def _registration_errors(registry, entry) -> list:
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    from .definitions import BUILTIN_DOCTYPES
+
+    model, prefix = entry.model, f"register_model({entry.model._meta.label}, doctype={entry.doctype!r})"
+
+    def error(message: str, error_id: str, hint: str | None = None):
+        return Error(f"{prefix}: {message}", hint=hint, obj=model, id=f"django_frappe_api.{error_id}")
+
+    def model_field(name: str):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+
+    errors = []
+    named = [(key, getattr(entry, key)) for key in _MODEL_FIELD_OPTIONS if getattr(entry, key)]
+    named += [(key, name) for key in _MODEL_FIELD_LISTS for name in (getattr(entry, key) or ())]
+    named += [("labels", name) for name in entry.labels if name not in entry.child_tables]
+    for key, name in named:
+        if model_field(name) is None:
+            errors.append(error(f"{key} names {name!r}, which is not a field of {model.__name__}.", "E010"))
+    if errors:
+        return errors  # the rest needs a Meta, which these fields would break
+    name_field = model_field(entry.name_attname)
+    if not (name_field.primary_key or name_field.unique):
+        errors.append(error(f"name_field {entry.name_attname!r} is neither the primary key nor unique.", "E012",
+                            hint="Document names must identify one row: add unique=True."))
+    if entry.doctype in BUILTIN_DOCTYPES:
+        errors.append(error(f"the DocType name {entry.doctype!r} is reserved.", "E013"))
+    if entry.istable:
+        parent = model_field(entry.parent_field) if entry.parent_field else None
+        if not isinstance(parent, models.ForeignKey):
+            errors.append(error("a child table (istable=True) needs parent_field, a ForeignKey to its parent.",
+                                "E014"))
+    for tablefield, accessor in entry.child_tables.items():
+        relation = model_field(accessor)
+        if not isinstance(relation, models.ManyToOneRel):
+            errors.append(error(f"child_tables[{tablefield!r}] names {accessor!r}, which is not a reverse "
+                                f"ForeignKey of {model.__name__}.", "E011"))
+            continue
+        child = registry.options_for_model(relation.related_model)
+        if child is None or not child.istable or child.parent_field != relation.field.name:
+            errors.append(error(
+                f"child_tables[{tablefield!r}]: {relation.related_model._meta.label} must be registered with "
+                f"istable=True and parent_field={relation.field.name!r}.", "E011"))
+    if errors:
+        return errors
+    meta = registry.build_meta(entry.doctype)
+    frappe_names = [("title_field", entry.title_field)] if entry.title_field else []
+    frappe_names += [("search_fields", name) for name in entry.search_fields]
+    for part in (entry.sort_field or "").split(","):
+        if part.strip():
+            frappe_names.append(("sort_field", part.split()[0].strip("`")))
+    for key, name in frappe_names:
+        if not (meta.has_field(name) or name in meta.standard_fields):
+            errors.append(error(f"{key} names {name!r}, which is not a field of the DocType.", "E010"))
+    for field in entry.exposed_fields():
+        if isinstance(field, models.ForeignKey) and registry.doctype_for_model(field.related_model) is None:
+            errors.append(Warning(
+                f"{prefix}: {field.name} points to {field.related_model._meta.label}, which is not registered; "
+                "it is exposed as the raw key, not as a Link.",
+                hint=f"Register {field.related_model.__name__} with register_model() or exclude the field.",
+                obj=model, id="django_frappe_api.W010"))
     return errors

@@ -35,6 +35,21 @@ DEFAULTS: dict[str, Any] = {
     "DOCTYPE_APPS": [],
     # Name of the Django user with every right (Frappe's Administrator).
     "ADMINISTRATOR": "Administrator",
+    # Failed logins of one user or one client address before further attempts are refused (0: never lock).
+    "LOGIN_ATTEMPTS": 10,
+    # Seconds the failures are counted for, from the first one; also how long a lock lasts.
+    "LOGIN_LOCK_SECONDS": 60,
+    # Largest file `upload_file` accepts, in bytes (Frappe's System Settings default: 10 MiB).
+    "MAX_FILE_SIZE": 10 * 1024 * 1024,
+    # Let guests call `upload_file` (Frappe's System Settings "Allow Guests to Upload Files").
+    "ALLOW_GUEST_UPLOADS": False,
+    # Serve the user model as the User DocType and groups as Role.
+    "USER_DOCTYPES": True,
+    # v2 bulk endpoints queue the work when they get more items than this (Frappe's site config
+    # `bulk_operation_async_threshold`): an int, or a dict by DocType with "*" for the cross-DocType routes.
+    "BULK_ASYNC_THRESHOLD": 20,
+    # Largest `count` a v2 list with `include=count` reports (`count_capped` is true when it is reached).
+    "COUNT_CAP": 1000,
 }
 
 
@@ -80,6 +95,42 @@ class APISettings:
     @property
     def ADMINISTRATOR(self) -> str:
         return str(self._get("ADMINISTRATOR"))
+
+    @property
+    def LOGIN_ATTEMPTS(self) -> int:
+        return int(self._get("LOGIN_ATTEMPTS"))
+
+    @property
+    def LOGIN_LOCK_SECONDS(self) -> int:
+        return int(self._get("LOGIN_LOCK_SECONDS"))
+
+    @property
+    def MAX_FILE_SIZE(self) -> int:
+        return int(self._get("MAX_FILE_SIZE"))
+
+    @property
+    def ALLOW_GUEST_UPLOADS(self) -> bool:
+        return bool(self._get("ALLOW_GUEST_UPLOADS"))
+
+    @property
+    def USER_DOCTYPES(self) -> bool:
+        return bool(self._get("USER_DOCTYPES"))
+
+    @property
+    def BULK_ASYNC_THRESHOLD(self) -> int | dict[str, int]:
+        value = self._get("BULK_ASYNC_THRESHOLD")
+        return dict(value) if isinstance(value, dict) else int(value)
+
+    def bulk_async_threshold(self, doctype: str | None = None) -> int:
+        """Items a bulk request may carry before it is queued; ``doctype=None`` for the cross-DocType routes."""
+        value = self.BULK_ASYNC_THRESHOLD
+        if isinstance(value, dict):
+            return int(value.get(doctype or "*", DEFAULTS["BULK_ASYNC_THRESHOLD"]))
+        return value
+
+    @property
+    def COUNT_CAP(self) -> int:
+        return int(self._get("COUNT_CAP"))
 
 
 api_settings = APISettings()

@@ -53,11 +53,13 @@ _DOCPERM_COLUMNS = {
 BUILTIN_DOCTYPES = frozenset({"DocType", "DocField", "DocPerm"})
 
 
-def validate_definition(data: Any, *, known_doctypes: Iterable[str] = ()) -> dict[str, Any]:
+def validate_definition(data: Any, *, known_doctypes: Iterable[str] = (), from_file: bool = False) -> dict[str, Any]:
     """Check a DocType dict and return it cleaned (fields numbered, flags as 0/1).
 
     ``known_doctypes`` are names that Link and Table fields may point to besides the DocTypes
-    already saved (the other files of one batch being loaded).
+    already saved (the other files of one batch being loaded). ``from_file`` reads a Frappe export:
+    exports drop every falsy key, so a missing flag or right means 0 (Frappe imports them without
+    defaults), while a definition typed by a person gets DocPerm's defaults (read, write, create, ...).
     """
     from .meta import doctype_exists
 
@@ -105,7 +107,10 @@ def validate_definition(data: Any, *, known_doctypes: Iterable[str] = ()) -> dic
         if flag in cleaned:
             cleaned[flag] = 1 if fieldtypes.cint(cleaned[flag]) else 0
     cleaned["fields"] = cleaned_fields
-    cleaned["permissions"] = [_clean_permission(p, i + 1) for i, p in enumerate(permissions)]
+    if from_file:
+        for flag in ("custom", "allow_rename"):
+            cleaned.setdefault(flag, 0)
+    cleaned["permissions"] = [_clean_permission(p, i + 1, from_file) for i, p in enumerate(permissions)]
     _check_doctype_properties(cleaned, seen)
     return cleaned
 
@@ -158,15 +163,15 @@ def _check_field_options(field: dict[str, Any], fieldnames: dict[str, int], targ
         )
 
 
-def _clean_permission(permission: dict[str, Any], idx: int) -> dict[str, Any]:
+def _clean_permission(permission: dict[str, Any], idx: int, from_file: bool = False) -> dict[str, Any]:
     role = permission.get("role")
     if not isinstance(role, str) or not role.strip():
         raise exceptions.ValidationError(f"Role is required in permission row {idx}")
     cleaned = {k: v for k, v in permission.items() if k not in _DOCUMENT_KEYS}
     cleaned["role"] = role.strip()
     cleaned["idx"] = idx
-    defaults = {"read": 1, "write": 1, "create": 1, "delete": 1, "report": 1, "export": 1,
-                "share": 1, "print": 1, "email": 1}
+    defaults = {} if from_file else {"read": 1, "write": 1, "create": 1, "delete": 1, "report": 1, "export": 1,
+                                      "share": 1, "print": 1, "email": 1}
     for right in _DOCPERM_COLUMNS:
         if right in ("role",):
             continue
@@ -200,14 +205,16 @@ def _label(field: dict[str, Any]) -> str:
     return field.get("label") or field.get("fieldname") or field.get("fieldtype")
 
 
-def save_definition(data: Any, *, user: str = "Administrator", known_doctypes: Iterable[str] = ()):
+def save_definition(
+    data: Any, *, user: str = "Administrator", known_doctypes: Iterable[str] = (), from_file: bool = False
+):
     """Validate and store a DocType; unchanged definitions are left untouched (idempotent).
 
     Returns the ``DocType`` row.
     """
     from .models import DocField, DocPerm, DocType
 
-    cleaned = validate_definition(data, known_doctypes=known_doctypes)
+    cleaned = validate_definition(data, known_doctypes=known_doctypes, from_file=from_file)
     name = cleaned["name"]
     with transaction.atomic():
         existing = DocType.objects.filter(name=name).prefetch_related("fields", "permissions").first()
@@ -294,7 +301,7 @@ def _comparable(definition: dict[str, Any]) -> dict[str, Any]:
     """A definition without audit keys and defaults, to tell whether a save would change it."""
 
     def strip(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in d.items() if k not in _DOCUMENT_KEYS and v not in (None, "", 0, False)}
+        return {k: v for k, v in d.items() if k not in _DOCUMENT_KEYS and v not in (None, "", 0, False, [], {})}
 
     result = strip(definition)
     result["fields"] = [strip(f) for f in definition.get("fields", [])]

@@ -72,7 +72,7 @@ def sync_definitions(definitions: list[tuple[Path, dict[str, Any]]], *, user: st
         for file, item in ordered:
             before = DocType.objects.filter(name=item.get("name")).values_list("modified", flat=True).first()
             try:
-                row = save_definition(item, user=user, known_doctypes=names)
+                row = save_definition(item, user=user, known_doctypes=names, from_file=True)
             except exceptions.ValidationError as error:
                 raise DefinitionFileError(f"{file}: {error.message or error}") from None
             if before is None:

@@ -61,7 +61,7 @@ def get(name: str, *, user: Any) -> dict[str, Any]:
 
 
 def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_length: Any, *, user: Any,
-             as_dict: bool = True) -> list[Any]:
+             as_dict: bool = True, or_filters: Any = None) -> list[Any]:
     """A list of DocTypes; filters and ordering run in SQL on the DocType table's columns."""
     from .filters import load_json_param
 
@@ -78,11 +78,11 @@ def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_len
             raise exceptions.DataError(f"Field not permitted in query: {fieldname}")
     where = Q()
     for condition in parse_filters(filters, DOCTYPE):
-        fieldtype = _LIST_COLUMNS.get(condition.fieldname)
-        if fieldtype is None:
-            raise exceptions.DataError(f"Field not permitted in query: {condition.fieldname}")
-        column = Column(condition.fieldname, fieldtype, condition.fieldname in ("creation", "modified"))
-        where &= condition_q(column, condition.operator, condition.value)
+        where &= _condition_q(condition)
+    any_of = Q()
+    for condition in parse_filters(or_filters, DOCTYPE, "or_filters"):
+        any_of |= _condition_q(condition)
+    where &= any_of
     ordering = []
     for part in (order_by or "modified desc").split(","):
         words = part.split()
@@ -107,6 +107,14 @@ def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_len
         ]
         result.append(dict(zip(fields, values, strict=True)) if as_dict else values)
     return result
+
+
+def _condition_q(condition) -> Q:
+    fieldtype = _LIST_COLUMNS.get(condition.fieldname)
+    if fieldtype is None or condition.doctype != DOCTYPE:
+        raise exceptions.DataError(f"Field not permitted in query: {condition.fieldname}")
+    column = Column(condition.fieldname, fieldtype, condition.fieldname in ("creation", "modified"))
+    return condition_q(column, condition.operator, condition.value)
 
 
 def insert(values: dict[str, Any], *, user: Any) -> dict[str, Any]:

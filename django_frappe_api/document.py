@@ -13,20 +13,27 @@ Frappe's REST reads drop them with ``serialization.strip_nulls``-style ``doc_as_
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+from urllib.parse import urlparse
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import exceptions, fieldtypes, naming, permissions
 from .backends.base import get_backend
+from .controllers import controller_registry
 from .messages import msgprint
 from .meta import FieldMeta, Meta, get_meta
 from .query import ListQuery
 from .serialization import doc_as_dict, wire_datetime
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+# frappe.utils: PHONE_NUMBER_PATTERN and the pattern of validate_name.
+PHONE_RE = re.compile(r"^[0-9 +_\-,.*#()]{1,20}$")
+NAME_RE = re.compile(r"^[\w][\w'\-]*( \w[\w\-]*)*$")
 DOCSTATUS_LABELS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
 # Payload keys that never become field values.
 _IGNORED_KEYS = frozenset(
@@ -57,6 +64,7 @@ def get_list(
     perm_meta = permissions.permission_meta(meta, parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
     readable = permissions.readable_fieldnames(meta, user, perm_meta if meta.istable else None)
+    readable = _without_passwords(meta, readable)
     query = ListQuery.build(
         meta,
         fields=fields,
@@ -74,6 +82,15 @@ def get_list(
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(perm_meta, user, backend.owner_lookup(meta))
     return backend.get_list(query, row_condition)
+
+
+def _without_passwords(meta: Meta, readable: set[str] | None) -> set[str] | None:
+    """Password values are never listed, not even masked: selecting one drops it like an unreadable field."""
+    passwords = {f.fieldname for f in meta.data_fields if f.fieldtype == "Password"}
+    if not passwords:
+        return readable
+    names = {f.fieldname for f in meta.fields if f.fieldname} if readable is None else readable
+    return names - passwords
 
 
 def get_count(
@@ -180,10 +197,13 @@ def insert_doc(
     *,
     user: Any,
     honour_name: bool = False,
+    ignore_permissions: bool = False,
 ) -> dict[str, Any]:
     """Create a document from a payload; returns it in wire form with nulls.
 
     ``honour_name`` keeps a client-supplied ``name`` whatever the naming rule (v2 create).
+    ``ignore_permissions`` is for server-side records only (a Comment added by ``add_comment``, a
+    guest's File), never for a payload a client addressed to this DocType.
     """
     if not isinstance(values, dict):
         raise exceptions.ValidationError("Invalid request arguments")
@@ -195,18 +215,24 @@ def insert_doc(
     docstatus = _requested_docstatus(values, default=0)
     if docstatus == 2:
         raise exceptions.DocstatusTransitionError("Cannot change docstatus from 0 (Draft) to 2 (Cancelled)")
+    if docstatus == 1 and not meta.is_submittable:
+        raise exceptions.DocstatusTransitionError("Cannot change docstatus from 0 (Draft) to 1 (Submitted)")
     now, uid = timezone.now(), permissions.user_id(user)
     doc = new_doc(meta, user=user)
     _apply_values(meta, doc, values, user=user, is_new=True)
     doc.update(owner=uid, modified_by=uid, creation=now, modified=now, docstatus=docstatus)
     _validate_links(meta, doc)
-    permissions.check_doctype_permission(meta, user, "create")
-    if docstatus == 1:
-        permissions.check_doctype_permission(meta, user, "submit")
-    _reset_unwritable(meta, doc, None, user)
+    if not ignore_permissions:
+        permissions.check_doctype_permission(meta, user, "create")
+        if docstatus == 1:
+            permissions.check_doctype_permission(meta, user, "submit")
+        _reset_unwritable(meta, doc, None, user)
+    _hook(meta, "before_insert", doc, user)
     doc["name"] = naming.make_name(
         meta, doc, client_name=values.get("name", values.get("__newname")), honour_client_name=honour_name
     )
+    _prepare_children(meta, doc, user=user)
+    _run_validate_hooks(meta, doc, user, submitting=docstatus == 1)
     _prepare_children(meta, doc, user=user)
     validate_doc(meta, doc)
     backend = get_backend(meta)
@@ -222,7 +248,10 @@ def insert_doc(
         if backend.exists(meta, doc["name"]):
             raise _duplicate(meta, doc["name"]) from None
         raise exceptions.UniqueValidationError("Value must be unique") from None
-    return doc_as_dict(meta, doc, nulls=True)
+    _hook(meta, "after_insert", doc, user)
+    _hook(meta, "on_submit" if docstatus == 1 else "on_update", doc, user)
+    _hook(meta, "on_change", doc, user)
+    return _saved(meta, doc)
 
 
 def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
@@ -240,14 +269,20 @@ def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) ->
     _check_transition(meta, doc, stored_status, new_status, user)
     before = dict(doc)
     tables = tuple(t.fieldname for t in meta.table_fields if t.fieldname in values)
-    if stored_status == 1:
-        _check_update_after_submit(meta, doc, values, new_status)
     _apply_values(meta, doc, values, user=user, is_new=False)
     _reset_unwritable(meta, doc, before, user)
+    if (stored_status, new_status) == (1, 1):
+        _check_update_after_submit(meta, before, doc, tables)
     uid = permissions.user_id(user)
     doc.update(modified=timezone.now(), modified_by=uid, docstatus=new_status)
     _prepare_children(meta, doc, user=user)
-    if new_status != 2:
+    cancelling = stored_status == 1 and new_status == 2
+    if cancelling:
+        _check_no_links(meta, doc, cancelling=True)
+        _hook(meta, "before_cancel", doc, user)
+    else:
+        _run_validate_hooks(meta, doc, user, submitting=stored_status == 0 and new_status == 1)
+        _prepare_children(meta, doc, user=user)
         _validate_links(meta, doc)
         validate_doc(meta, doc)
     if doc.pop("__unsaved_single", False):
@@ -255,6 +290,84 @@ def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) ->
         get_backend(meta).insert(meta, doc)
     else:
         get_backend(meta).update(meta, doc, tables=tables)
+    if meta.properties.get("track_changes"):
+        _save_version(meta, before, doc, user)
+    if cancelling:
+        _hook(meta, "on_cancel", doc, user)
+    else:
+        _hook(meta, "on_submit" if (stored_status, new_status) == (0, 1) else "on_update", doc, user)
+    _hook(meta, "on_change", doc, user)
+    return _saved(meta, doc)
+
+
+def _save_version(meta: Meta, old: dict[str, Any], new: dict[str, Any], user: Any) -> None:
+    """A ``Version`` record of what this save changed, when anything did (Frappe's ``save_version``)."""
+    diff = version_diff(meta, old, new)
+    if diff is None:
+        return
+    data = json.dumps(diff, indent=1, sort_keys=True, separators=(",", ": "), default=str)
+    values = {"ref_doctype": meta.name, "docname": new["name"], "data": data}
+    insert_doc("Version", values, user=user, ignore_permissions=True)
+
+
+def version_diff(meta: Meta, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """``{"changed": [[field, old, new]], "added": [[table, row]], "removed": [[table, row]],
+    "row_changed": [[table, idx, row name, [[field, old, new]]]]}``, or ``None`` when nothing changed.
+
+    Values are in wire form (Frappe stores them formatted for display); Password fields are left out.
+    """
+    out: dict[str, Any] = {"changed": [], "added": [], "removed": [], "row_changed": [],
+                           "data_import": None, "updater_reference": None}
+    out["changed"] = _changed_fields(meta, old, new)
+    for table in meta.table_fields:
+        child_meta = get_meta(table.options)
+        old_rows = {str(row.get("name")): row for row in old.get(table.fieldname) or []}
+        new_names = set()
+        for position, row in enumerate(new.get(table.fieldname) or []):
+            new_names.add(str(row.get("name")))
+            previous = old_rows.get(str(row.get("name")))
+            if previous is None:
+                out["added"].append([table.fieldname, doc_as_dict(child_meta, row, nulls=True)])
+            elif changed := _changed_fields(child_meta, previous, row):
+                out["row_changed"].append([table.fieldname, position, row.get("name"), changed])
+        for name, row in old_rows.items():
+            if name not in new_names:
+                out["removed"].append([table.fieldname, doc_as_dict(child_meta, row, nulls=True)])
+    if int(old.get("docstatus") or 0) != int(new.get("docstatus") or 0):
+        out["changed"].append(["docstatus", int(old.get("docstatus") or 0), int(new.get("docstatus") or 0)])
+    if any(out[key] for key in ("changed", "added", "removed", "row_changed")):
+        return out
+    return None
+
+
+def _changed_fields(meta: Meta, old: dict[str, Any], new: dict[str, Any]) -> list[list[Any]]:
+    changed = []
+    for field in meta.data_fields:
+        if field.fieldtype == "Password":
+            continue
+        before = fieldtypes.to_wire(field.fieldtype, old.get(field.fieldname))
+        after = fieldtypes.to_wire(field.fieldtype, new.get(field.fieldname))
+        if before != after:
+            changed.append([field.fieldname, before, after])
+    return changed
+
+
+def _hook(meta: Meta, hook: str, doc: dict[str, Any], user: Any) -> None:
+    controller_registry.run_hook(meta.name, hook, doc, user=user)
+
+
+def _run_validate_hooks(meta: Meta, doc: dict[str, Any], user: Any, *, submitting: bool) -> None:
+    """before_validate, validate, then before_save or before_submit (§9.5 step 7)."""
+    _hook(meta, "before_validate", doc, user)
+    _hook(meta, "validate", doc, user)
+    _hook(meta, "before_submit" if submitting else "before_save", doc, user)
+
+
+def _saved(meta: Meta, doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as stored. Model-backed DocTypes are read back: the database may have filled
+    defaults, keys and computed fields that the in-memory document does not know."""
+    if meta.backend != "generic":
+        doc = get_backend(meta).get_doc(meta, doc["name"]) or doc
     return doc_as_dict(meta, doc, nulls=True)
 
 
@@ -273,7 +386,9 @@ def delete_doc(doctype: str, name: Any, *, user: Any) -> None:
             f"{meta.name} {doc['name']}: Submitted Record cannot be deleted. You must Cancel it first."
         )
     _check_no_links(meta, doc)
+    _hook(meta, "on_trash", doc, user)
     get_backend(meta).delete(meta, doc["name"])
+    _hook(meta, "after_delete", doc, user)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -294,8 +409,8 @@ def _requested_docstatus(values: dict[str, Any], *, default: int) -> int:
 
 def _check_modified(doc: dict[str, Any], values: dict[str, Any]) -> None:
     """Optimistic concurrency: a supplied ``modified`` must equal the stored one exactly (§9.7)."""
-    if "modified" not in values or values["modified"] in (None, ""):
-        return
+    if "modified" not in values or values["modified"] in (None, "") or doc.get("modified") is None:
+        return  # nothing to compare: a registered model may have no modified field
     stored = wire_datetime(doc["modified"])
     supplied = str(values["modified"])
     if supplied != stored:
@@ -323,18 +438,39 @@ def _check_transition(meta: Meta, doc: dict[str, Any], old: int, new: int, user:
         permissions.check_doc_permission(meta, doc["name"], doc.get("owner"), user, right)
 
 
-def _check_update_after_submit(meta: Meta, doc: dict[str, Any], values: dict[str, Any], new: int) -> None:
-    if new != 1:
-        return
-    for field in meta.data_fields:
-        if field.fieldname not in values or field.allow_on_submit:
+def _check_update_after_submit(meta: Meta, old: dict[str, Any], new: dict[str, Any], tables: tuple[str, ...]) -> None:
+    """A submitted document may only change ``allow_on_submit`` fields; a table that does not allow it keeps
+    its rows (same count, same names) and their other fields (§9.6)."""
+    _check_unchanged(meta, old, new, "")
+    for table in meta.table_fields:
+        if table.fieldname not in tables or table.allow_on_submit:
             continue
-        incoming = fieldtypes.coerce(field.fieldtype, values[field.fieldname])
-        if incoming != doc.get(field.fieldname):
-            raise exceptions.UpdateAfterSubmitError(
-                f"Not allowed to change <strong>{field.display_label}</strong> after submission from "
-                f"<strong>{doc.get(field.fieldname)}</strong> to <strong>{incoming}</strong>"
-            )
+        old_rows = old.get(table.fieldname) or []
+        new_rows = new.get(table.fieldname) or []
+        by_name = {str(row.get("name")): row for row in old_rows}
+        if len(old_rows) != len(new_rows) or any(str(row.get("name")) not in by_name for row in new_rows):
+            _refuse_after_submit("", table.display_label, f"{len(old_rows)} rows", f"{len(new_rows)} rows")
+        child_meta = get_meta(table.options)
+        for row in new_rows:
+            _check_unchanged(child_meta, by_name[str(row.get("name"))], row, f"Row #{row.get('idx')}:")
+
+
+def _check_unchanged(meta: Meta, old: dict[str, Any], new: dict[str, Any], prefix: str) -> None:
+    for field in meta.data_fields:
+        if field.allow_on_submit or field.fieldtype == "Password":
+            continue
+        before = fieldtypes.to_wire(field.fieldtype, old.get(field.fieldname))
+        after = fieldtypes.to_wire(field.fieldtype, new.get(field.fieldname))
+        if before != after and (before or after):
+            _refuse_after_submit(prefix, field.display_label, before, after)
+
+
+def _refuse_after_submit(prefix: str, label: str, before: Any, after: Any) -> None:
+    raise exceptions.UpdateAfterSubmitError(
+        f"{prefix} Not allowed to change <strong>{label}</strong> after submission from <strong>{before}</strong> "
+        f"to <strong>{after}</strong>",
+        title="Cannot Update After Submit",
+    )
 
 
 def _apply_values(meta: Meta, doc: dict[str, Any], values: dict[str, Any], *, user: Any, is_new: bool) -> None:
@@ -347,12 +483,27 @@ def _apply_values(meta: Meta, doc: dict[str, Any], values: dict[str, Any], *, us
             continue  # unknown keys are ignored, as Frappe does
         if field.is_table:
             doc[key] = _table_rows(meta, field, value, doc.get(key) or [], user=user)
+        elif field.fieldtype == "Password":
+            _set_password(meta, doc, field, value)
         elif field.holds_value:
             if not is_new and field.set_only_once and doc.get(key) not in (None, "", 0):
                 incoming = _coerce_field(meta, field, value)
                 if incoming != doc.get(key):
                     raise exceptions.CannotChangeConstantError(f"Value cannot be changed for {field.display_label}")
             doc[key] = _coerce_field(meta, field, value)
+
+
+def _set_password(meta: Meta, doc: dict[str, Any], field: FieldMeta, value: Any) -> None:
+    """Store a Password value hashed. Asterisks (what a form shows for a saved password) keep the stored
+    one; a model-backed DocType gets the clear value, for its backend to hash (``set_password``)."""
+    if isinstance(value, (list, dict)):
+        raise exceptions.ValidationError(f"Value for {field.display_label} cannot be a list")
+    if value in (None, ""):
+        doc[field.fieldname] = None
+    elif isinstance(value, str) and set(value) == {"*"}:
+        return
+    else:
+        doc[field.fieldname] = make_password(str(value)) if meta.backend == "generic" else str(value)
 
 
 def _coerce_field(meta: Meta, field: FieldMeta, value: Any) -> Any:
@@ -487,7 +638,7 @@ def _validate_value(meta: Meta, field: FieldMeta, doc: dict[str, Any], row_prefi
         if str(value).strip() not in options:
             quoted = ", ".join(f'"{o}"' for o in options if o)
             raise exceptions.ValidationError(f'{row_prefix} {label} cannot be "{value}". It should be one of {quoted}')
-    if field.fieldtype in fieldtypes.VARCHAR_TYPES and isinstance(value, str):
+    if field.fieldtype in fieldtypes.VARCHAR_TYPES and field.fieldtype != "Password" and isinstance(value, str):
         limit = field.length or fieldtypes.DEFAULT_VARCHAR_LENGTH
         if len(value) > limit:
             message = (
@@ -499,6 +650,19 @@ def _validate_value(meta: Meta, field: FieldMeta, doc: dict[str, Any], row_prefi
         raise exceptions.NonNegativeError(f"Value cannot be negative for {meta.name}: <strong>{label}</strong>")
     if field.fieldtype == "Data" and field.options == "Email" and not _valid_emails(value):
         raise exceptions.InvalidEmailAddressError(f"{value} is not a valid Email Address")
+    if (field.fieldtype == "Phone" or (field.fieldtype == "Data" and field.options == "Phone")) and not (
+        PHONE_RE.match(str(value))
+    ):
+        raise exceptions.InvalidPhoneNumberError(f"{value} is not a valid Phone Number")
+    if field.fieldtype == "Data" and field.options == "Name" and not NAME_RE.match(str(value)):
+        raise exceptions.InvalidNameError(f"{value} is not a valid Name")
+    if field.fieldtype == "Data" and field.options == "URL" and not _valid_url(str(value)):
+        raise exceptions.ValidationError(f"'<strong>{value}</strong>' is not a valid URL")
+
+
+def _valid_url(value: str) -> bool:
+    # frappe.utils.validate_url: a network location, or a path on this site.
+    return bool(urlparse(value).netloc) or value.startswith("/")
 
 
 def _valid_emails(value: str) -> bool:
@@ -506,8 +670,12 @@ def _valid_emails(value: str) -> bool:
 
 
 def _validate_links(meta: Meta, doc: dict[str, Any]) -> None:
-    """Link values must name existing documents (§9.10); Dynamic Links need their type first."""
+    """Link values must name existing documents (§9.10); Dynamic Links need their type first.
+
+    Also fills ``fetch_from`` fields, and refuses links from a submittable document to cancelled ones.
+    """
     missing: list[str] = []
+    cancelled: list[str] = []
     for row_prefix, row_meta, row in _rows(meta, doc):
         for field in row_meta.data_fields:
             value = row.get(field.fieldname)
@@ -523,31 +691,55 @@ def _validate_links(meta: Meta, doc: dict[str, Any]) -> None:
             except exceptions.DoesNotExistError:
                 missing.append(f"{row_prefix} {field.display_label}: {value}".strip())
                 continue
-            if not get_backend(target_meta).exists(target_meta, value):
+            fetched = [f for f in row_meta.data_fields if f.fetch_from.startswith(f"{field.fieldname}.")]
+            check_cancelled = (
+                meta.is_submittable and target_meta.is_submittable and field.fieldname != "amended_from"
+            )
+            if not fetched and not check_cancelled:
+                if not get_backend(target_meta).exists(target_meta, value):
+                    missing.append(f"{row_prefix} {field.display_label}: {value}".strip())
+                continue
+            linked = get_backend(target_meta).get_doc(target_meta, value)
+            if linked is None:
                 missing.append(f"{row_prefix} {field.display_label}: {value}".strip())
+                continue
+            if check_cancelled and int(linked.get("docstatus") or 0) == 2:
+                cancelled.append(f"{row_prefix} {field.display_label}: {value}".strip())
+            _fetch_values(row, fetched, linked)
     if missing:
         raise exceptions.LinkValidationError(f"Could not find {', '.join(missing)}")
+    if cancelled:
+        raise exceptions.CancelledLinkError(f"Cannot link cancelled document: {', '.join(cancelled)}")
 
 
-def _check_no_links(meta: Meta, doc: dict[str, Any]) -> None:
-    """Refuse deleting a document that a Link field of another document still points to."""
+def _fetch_values(row: dict[str, Any], fields: list[FieldMeta], linked: dict[str, Any]) -> None:
+    """``fetch_from`` fields mirror a value of the linked document (kept when ``fetch_if_empty`` and set)."""
+    for field in fields:
+        if field.properties.get("fetch_if_empty") and row.get(field.fieldname) not in (None, ""):
+            continue
+        source = field.fetch_from.split(".", 1)[1]
+        row[field.fieldname] = fieldtypes.coerce(field.fieldtype, linked.get(source))
+
+
+def _check_no_links(meta: Meta, doc: dict[str, Any], *, cancelling: bool = False) -> None:
+    """Refuse deleting a document that a Link field of another document still points to, or cancelling
+    one that a submitted document points to (``frappe.model.delete_doc.check_if_doc_is_linked``)."""
     from .models import DocField, Document
 
     links = DocField.objects.filter(fieldtype="Link", options=meta.name).values_list("doctype_id", "fieldname")
     for linking_doctype, fieldname in links:
         linking_meta = get_meta(linking_doctype)
         field = linking_meta.get_field(fieldname)
-        if field is None:
+        if field is None or (cancelling and fieldname == "amended_from"):
             continue
         rows = Document.objects.filter(doctype_id=linking_doctype, **{f"data__{fieldname}": doc["name"]})
-        rows = rows.exclude(docstatus=2)
+        rows = rows.filter(docstatus=1) if cancelling else rows.exclude(docstatus=2)
+        rows = rows.exclude(parenttype=meta.name, parent=str(doc["name"]))  # its own child rows
         row = rows.values("name", "parent", "parenttype").first()
         if row is None:
             continue
         shown_doctype, shown_name = linking_doctype, row["name"]
         if row["parent"]:
-            if row["parenttype"] == meta.name and row["parent"] == doc["name"]:
-                continue
             shown_doctype, shown_name = row["parenttype"], row["parent"]
         raise exceptions.LinkExistsError(
             f"Cannot delete or cancel because {meta.name} {doc['name']} is linked with "
@@ -627,6 +819,20 @@ def expand_doc_links(doctype: str, doc: dict[str, Any], *, user: Any) -> dict[st
     return doc
 
 
+def doc_from_values(
+    doctype: str, values: dict[str, Any], *, stored: dict[str, Any] | None = None, user: Any
+) -> dict[str, Any]:
+    """An in-memory document (stored form) built from a client's document: the stored one, or the defaults
+    of a new one, with the client's values merged. Nothing is checked or saved (v2 ``run_doc_method``)."""
+    meta = get_meta(doctype)
+    doc = dict(stored) if stored is not None else new_doc(meta, user=user)
+    _apply_values(meta, doc, values, user=user, is_new=stored is None)
+    if stored is None:
+        doc.update(name=values.get("name") or None, owner=values.get("owner") or permissions.user_id(user),
+                   docstatus=fieldtypes.cint(values.get("docstatus")))
+    return doc
+
+
 def copy_doc(doctype: str, name: Any, *, user: Any, keep_no_copy: bool = False) -> dict[str, Any]:
     """A template for duplicating a document: no name, audit fields or docstatus, nulls dropped.
 
@@ -653,3 +859,192 @@ def _clean_copy(meta: Meta, doc: dict[str, Any], keep_no_copy: bool) -> dict[str
             value = [_clean_copy(child_meta, row, keep_no_copy) for row in value]
         result[key] = value
     return result
+
+
+# -- whole-document operations of the RPC methods (frappe.client, desk) -------------------------
+
+
+def get_all(doctype: str, *, fields: Any = None, filters: Any = None, order_by: Any = None) -> list[Any]:
+    """Rows without permission checks (Frappe's ``frappe.get_all``), for server code that has already
+    checked access to the document they belong to: a form's comments and attachments."""
+    meta = get_meta(doctype)
+    query = ListQuery.build(meta, fields=fields, filters=filters, order_by=order_by, page_length=0)
+    return get_backend(meta).get_list(query, None)
+
+
+def check_permission(doctype: str, name: Any, right: str, *, user: Any) -> dict[str, Any]:
+    """Raise 403 unless the user holds ``right`` on this stored document; returns it (stored form)."""
+    meta = get_meta(doctype)
+    doc = load_doc(meta, name)
+    _check_doc(meta, doc, user, right)
+    return doc
+
+
+def has_permission(doctype: str, name: Any, right: str, *, user: Any) -> bool:
+    """Whether the user holds ``right`` on this stored document (404 when it does not exist)."""
+    try:
+        check_permission(doctype, name, right, user=user)
+    except exceptions.PermissionError:
+        return False
+    return True
+
+
+def get_doc_permissions(doctype: str, name: Any, *, user: Any) -> dict[str, int]:
+    """Every right the user holds on one document as 0/1 (``frappe.permissions.get_doc_permissions``)."""
+    from .meta import PERMISSION_RIGHTS
+
+    meta = get_meta(doctype)
+    doc = load_doc(meta, name)
+    if meta.istable:
+        return {"read": 1, "write": 1}  # Frappe answers this for any child row
+    owner = doc.get("owner")
+    rights = {right: int(permissions.has_doc_permission(meta, owner, user, right)) for right in PERMISSION_RIGHTS}
+    if not meta.is_submittable:
+        rights["submit"] = 0
+    if not meta.properties.get("allow_import"):
+        rights["import"] = 0
+    return rights
+
+
+def check_if_latest(doctype: str, name: Any, modified: Any) -> None:
+    """For payloads that replace a whole document (§9.7): the client's ``modified`` must equal the
+    stored one exactly, and an absent value never does."""
+    doc = load_doc(get_meta(doctype), name)
+    stored = wire_datetime(doc["modified"])
+    if str(modified) != stored:
+        raise exceptions.TimestampMismatchError(
+            f"Error: Document has been modified after you have opened it ({stored}, {modified}). "
+            "Please refresh to get the latest document."
+        )
+
+
+def save_doc(values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+    """``frappe.client.save``: rebuild a document from ``values`` (``doctype`` included); wire form with nulls.
+
+    A full replacement: fields absent from ``values`` become empty, absent Table fields lose their rows,
+    ``docstatus`` defaults to 0 and ``modified`` is mandatory. Without ``name`` (or with ``__islocal``)
+    the document is inserted instead.
+    """
+    if not isinstance(values, dict):
+        raise exceptions.ValidationError("Invalid request arguments")
+    meta = get_meta(values.get("doctype"))
+    payload = {key: value for key, value in values.items() if key not in ("doctype", "flags")}
+    if values.get("__islocal") or values.get("name") in (None, ""):
+        return insert_doc(meta.name, payload, user=user)
+    check_if_latest(meta.name, values["name"], values.get("modified"))
+    full: dict[str, Any] = {field.fieldname: None for field in meta.data_fields}
+    full.update({table.fieldname: [] for table in meta.table_fields})
+    full["docstatus"] = 0
+    full.update(payload)
+    return update_doc(meta.name, values["name"], full, user=user)
+
+
+def set_value(doctype: str, name: Any, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+    """Merge ``values`` into a document; a child row changes through its parent, which is returned."""
+    meta = get_meta(doctype)
+    if not meta.istable:
+        return update_doc(meta.name, name, values, user=user)
+    row = load_doc(meta, name)
+    parent_meta = get_meta(row.get("parenttype"))
+    parent = load_doc(parent_meta, row.get("parent"))
+    rows = [
+        {**stored, **values} if str(stored.get("name")) == str(row["name"]) else stored
+        for stored in parent.get(row["parentfield"]) or []
+    ]
+    return update_doc(parent_meta.name, parent["name"], {row["parentfield"]: rows}, user=user)
+
+
+def insert_child(values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+    """``frappe.client.insert`` of a child row: appended to its parent, which is saved and returned."""
+    parenttype, parent, parentfield = values.get("parenttype"), values.get("parent"), values.get("parentfield")
+    if not (parenttype and parent and parentfield):
+        raise exceptions.ValidationError("Parenttype, Parent and Parentfield are required to insert a child record")
+    parent_meta = get_meta(parenttype)
+    table = parent_meta.get_field(parentfield)
+    if table is None or not table.is_table or table.options != values.get("doctype"):
+        raise exceptions.ValidationError(f"Invalid field name: {parentfield}")
+    stored = load_doc(parent_meta, parent)
+    row = {key: value for key, value in values.items() if key not in _IGNORED_KEYS}
+    rows = [*(stored.get(parentfield) or []), row]
+    return update_doc(parent_meta.name, stored["name"], {parentfield: rows}, user=user)
+
+
+def delete_child(doctype: str, name: Any, *, user: Any) -> None:
+    """Remove a child row through its parent, which is saved (Frappe's ``frappe.client.delete``)."""
+    meta = get_meta(doctype)
+    row = get_backend(meta).get_doc(meta, name)
+    if row is None:
+        raise exceptions.DoesNotExistError(doctype=meta.name)
+    parent_meta = get_meta(row.get("parenttype"))
+    parent = load_doc(parent_meta, row.get("parent"))
+    rows = [stored for stored in parent.get(row["parentfield"]) or [] if str(stored.get("name")) != str(row["name"])]
+    update_doc(parent_meta.name, parent["name"], {row["parentfield"]: rows}, user=user)
+
+
+def rename_doc(doctype: str, old: Any, new: Any, *, merge: bool = False, user: Any) -> Any:
+    """Rename a document (§9.12) and return the new name.
+
+    Every Link and Dynamic Link value naming it follows, and so do the Files attached to it; with
+    ``merge`` the document is folded into the existing ``new`` one and deleted. Checks run in
+    Frappe's order (``frappe/model/rename_doc.py``), all as 417 ``ValidationError``.
+    """
+    meta = get_meta(doctype)
+    backend = get_backend(meta)
+    new = new.strip() if isinstance(new, str) else new
+    stored = backend.get_doc(meta, old)
+    if stored is None:
+        raise exceptions.ValidationError(f"Can't rename {old} to {new} because {old} doesn't exist.")
+    if str(old) == str(new):
+        raise exceptions.ValidationError("No changes made because old and new name are the same.")
+    exists = new not in (None, "") and backend.exists(meta, new)
+    if merge and not exists:
+        raise exceptions.ValidationError(f"{meta.name} {new} does not exist, select a new target to merge")
+    if not merge and exists:
+        raise exceptions.ValidationError(f"Another {meta.name} with name {new} exists, select another name")
+    if not permissions.has_doc_permission(meta, stored.get("owner"), user, "write"):
+        raise exceptions.ValidationError("You need write permission to rename")
+    # Only JSON-stored documents can change their key; a model's primary key is the host's business.
+    if not meta.allow_rename or meta.backend != "generic" or meta.issingle or meta.istable:
+        raise exceptions.ValidationError(f"{meta.name} not allowed to be renamed")
+    new = naming.validate_name(meta, new)
+    _move_document(meta, stored["name"], new, merge=merge)
+    return new
+
+
+def _move_document(meta: Meta, old: str, new: str, *, merge: bool) -> None:
+    from .models import DocField, Document
+
+    if merge:
+        Document.objects.filter(doctype_id=meta.name, name=old).delete()  # child rows cascade
+    else:
+        row = Document.objects.get(doctype_id=meta.name, name=old)
+        row.name = new
+        if meta.autoname.lower().startswith("field:"):  # the name field mirrors the name
+            row.data = {**(row.data or {}), meta.autoname.split(":", 1)[1].strip(): new}
+        row.save(update_fields=["name", "data"])
+        Document.objects.filter(parent_document=row).update(parent=new)
+    links = DocField.objects.filter(fieldtype="Link", options=meta.name).values_list("doctype_id", "fieldname")
+    for linking_doctype, fieldname in links:
+        rows = Document.objects.filter(doctype_id=linking_doctype, **{f"data__{fieldname}": old})
+        _replace_value(rows, fieldname, new)
+    dynamic = DocField.objects.filter(fieldtype="Dynamic Link").values_list("doctype_id", "fieldname", "options")
+    for linking_doctype, fieldname, type_field in dynamic:
+        rows = Document.objects.filter(
+            doctype_id=linking_doctype, **{f"data__{type_field}": meta.name, f"data__{fieldname}": old}
+        )
+        _replace_value(rows, fieldname, new)
+    attachments = Document.objects.filter(
+        doctype_id="File", data__attached_to_doctype=meta.name, data__attached_to_name=old
+    )
+    _replace_value(attachments, "attached_to_name", new)
+
+
+def _replace_value(rows, fieldname: str, new: str) -> None:
+    from .models import Document
+
+    changed = []
+    for row in rows.only("id", "data"):
+        row.data = {**(row.data or {}), fieldname: new}
+        changed.append(row)
+    if changed:
+        Document.objects.bulk_update(changed, ["data"])

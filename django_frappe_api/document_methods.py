@@ -4,8 +4,9 @@ Usage::
 
     result = run("ToDo", "3k9q0v1m2r", "submit", {}, user=request.user, http_method="POST")
 
-GET (read-only) calls need ``read`` on the document, anything else ``write`` (§4.6). Built-in
-methods every document has are ``submit`` and ``cancel``; they return the saved document.
+GET (read-only) calls need ``read`` on the document, anything else ``write`` (§4.6). The built-in
+methods every document has (§9.14) are ``submit``, ``cancel``, ``rename`` and ``add_comment``;
+a method that returns a document returns it without null fields.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import document, exceptions, permissions
+from . import document, exceptions, fieldtypes, permissions
 from .meta import get_meta
 from .serialization import strip_nulls
 
@@ -28,25 +29,120 @@ def _cancel(doctype: str, name: Any, kwargs: dict[str, Any], user: Any) -> dict[
     return document.update_doc(doctype, name, {"docstatus": 2}, user=user)
 
 
+def _rename(doctype: str, name: Any, kwargs: dict[str, Any], user: Any) -> None:
+    # Frappe's Document.rename(name, merge=False, force=False, validate_rename=True) returns nothing.
+    merge = fieldtypes.sbool(kwargs.get("merge", False))
+    document.rename_doc(doctype, name, kwargs.get("name"), merge=bool(merge), user=user)
+
+
+def _add_comment(doctype: str, name: Any, kwargs: dict[str, Any], user: Any) -> dict[str, Any]:
+    # run() has checked read (GET) or write (POST) on the document; the Comment itself is inserted
+    # without further checks, as Frappe's Document.add_comment does (ignore_permissions=True).
+    comment_type = kwargs.get("comment_type") or "Comment"
+    values = {
+        "comment_type": comment_type,
+        "comment_email": kwargs.get("comment_email") or permissions.user_id(user),
+        "comment_by": kwargs.get("comment_by"),
+        "reference_doctype": doctype,
+        "reference_name": name,
+        "content": kwargs.get("text") or comment_type,
+    }
+    return document.insert_doc("Comment", values, user=user, ignore_permissions=True)
+
+
 BUILTIN_METHODS: dict[str, Callable[[str, Any, dict[str, Any], Any], Any]] = {
     "submit": _submit,
     "cancel": _cancel,
+    "rename": _rename,
+    "add_comment": _add_comment,
 }
 
 
 def run(doctype: str, name: Any, method: str, kwargs: dict[str, Any], *, user: Any, http_method: str) -> Any:
     """Check permission on the document, then call the method with the request's arguments."""
+    return run_with_doc(doctype, name, method, kwargs, user=user, http_method=http_method)[0]
+
+
+def run_with_doc(
+    doctype: str, name: Any, method: str, kwargs: dict[str, Any], *, user: Any, http_method: str
+) -> tuple[Any, dict[str, Any] | None]:
+    """``run`` that also returns the document after the call (stored form; ``None`` once it is gone).
+
+    A controller method must be whitelisted (403 otherwise) and allow the HTTP verb (403 "Not permitted"),
+    checked before the document's rights as Frappe's ``execute_doc_method`` does.
+    """
     meta = get_meta(doctype)
+    function = None if method in BUILTIN_METHODS else _controller_method(meta.name, method, http_method)
     doc = document.load_doc(meta, name)
     right = "read" if http_method.upper() in READ_VERBS else "write"
     if not permissions.has_doc_permission(meta, doc.get("owner"), user, right):
         raise exceptions.PermissionError(detail="Not permitted")
-    handler = BUILTIN_METHODS.get(method)
-    if handler is None:
-        raise exceptions.DoesNotExistError(f"Method {method} not found on {meta.name}", doctype=meta.name)
+    return _call(meta, doc, method, function, kwargs, user=user)
+
+
+def run_on_document(
+    values: dict[str, Any], method: str, kwargs: dict[str, Any], *, user: Any, http_method: str
+) -> tuple[Any, dict[str, Any] | None]:
+    """v2 ``run_doc_method``: the method runs on the document the client sent, saved or not (§6.10).
+
+    A stored document must be sent with its current ``modified``; the client's values are what the
+    method sees. Built-in methods act on the stored document.
+    """
+    meta = get_meta(values.get("doctype"))
+    function = None if method in BUILTIN_METHODS else _controller_method(meta.name, method, http_method)
+    name = values.get("name")
+    stored = document.get_backend(meta).get_doc(meta, name) if name not in (None, "") else None
+    if stored is not None:
+        document.check_if_latest(meta.name, name, values.get("modified"))
+    doc = document.doc_from_values(meta.name, values, stored=stored, user=user)
+    right = "read" if http_method.upper() in READ_VERBS else "write"
+    owner = stored.get("owner") if stored is not None else (doc.get("owner") or permissions.user_id(user))
+    if not permissions.has_doc_permission(meta, owner, user, right):
+        raise exceptions.PermissionError(detail="Not permitted")
+    if function is None and stored is None:
+        raise exceptions.DoesNotExistError(f"{meta.name} {name} not found", doctype=meta.name)
+    return _call(meta, doc, method, function, kwargs, user=user)
+
+
+def _controller_method(doctype: str, method: str, http_method: str) -> Callable:
+    from .controllers import controller_registry, whitelisted_verbs
+    from .rpc import not_whitelisted
+
+    function = controller_registry.method(doctype, method)
+    if function is None:
+        raise exceptions.DoesNotExistError(f"Method {method} not found on {doctype}", doctype=doctype)
+    verbs = whitelisted_verbs(getattr(function, "__func__", function))
+    if verbs is None:
+        raise not_whitelisted(f"{function.__module__}.{function.__name__}")
+    if http_method.upper() not in verbs:
+        raise exceptions.PermissionError(detail="Not permitted")
+    return function
+
+
+def _call(
+    meta: Any, doc: dict[str, Any], method: str, function: Callable | None, kwargs: dict[str, Any], *, user: Any
+) -> tuple[Any, dict[str, Any] | None]:
     for key in ("ignore_permissions", "flags", "cmd"):
         kwargs.pop(key, None)
-    result = handler(meta.name, doc["name"], kwargs, user)
-    if isinstance(result, dict) and result.get("doctype") == meta.name:
-        return strip_nulls(result)
-    return result
+    if function is None:
+        result = BUILTIN_METHODS[method](meta.name, doc["name"], kwargs, user)
+        after = document.get_backend(meta).get_doc(meta, name_after(method, doc["name"], kwargs))
+    else:
+        from .controllers import controller_registry
+        from .registry import MethodRegistry
+
+        instance = controller_registry.get(meta.name)(meta.name, doc, user=user)
+        bound = getattr(instance, method)
+        entry = MethodRegistry().register(bound, name=method)  # the signature, to drop unknown arguments
+        result = bound(**entry.bind(kwargs))
+        after = instance.doc
+    if isinstance(result, dict) and "doctype" in result and "name" in result:
+        return strip_nulls(result), after  # a document object: Frappe serialises it without nulls
+    return result, after
+
+
+def name_after(method: str, name: Any, kwargs: dict[str, Any]) -> Any:
+    """The document's name once ``method`` has run: ``rename`` gives it the requested one."""
+    if method == "rename" and isinstance(kwargs.get("name"), str) and kwargs["name"].strip():
+        return kwargs["name"].strip()
+    return name

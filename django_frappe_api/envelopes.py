@@ -89,6 +89,8 @@ def v1_error(
         body["_server_messages"] = v1_server_messages(all_messages)
     if isinstance(exc, FrappeError) and exc.error_message:
         body["_error_message"] = exc.error_message
+    if isinstance(exc, FrappeError):
+        body.update(getattr(exc, "body", None) or {})
     return body
 
 
@@ -110,4 +112,11 @@ def v2_error(
     body: dict[str, Any] = {"errors": [error]}
     if remaining:
         body["messages"] = remaining
+    if isinstance(exc, FrappeError):
+        body.update(getattr(exc, "body", None) or {})
     return body
+
+
+def mark_session_expired(body: dict[str, Any]) -> None:
+    """The ``sid`` the client sent was unknown or expired and the request ran as Guest (§8.3)."""
+    body["session_expired"] = 1

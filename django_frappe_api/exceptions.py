@@ -35,6 +35,7 @@ members of this tree; anything it does not know stays a plain exception and beco
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 from django.core import exceptions as django_exceptions
 from django.db import IntegrityError
@@ -62,6 +63,7 @@ class FrappeError(Exception):
         doctype: str | None = None,
         error_message: str | None = None,
         detail: str | None = None,
+        body: dict[str, Any] | None = None,
     ) -> None:
         self.message = message
         if title is not None:
@@ -71,6 +73,9 @@ class FrappeError(Exception):
         self.error_message = error_message
         # Text of the exception itself when it differs from the thrown message.
         self.detail = detail
+        # Extra top-level keys of the error body (Frappe handlers write into the response object: a failed
+        # login answers `{"message": "Invalid login credentials", "exc_type": "AuthenticationError"}`).
+        self.body = dict(body or {})
         super().__init__(detail or message or "")
 
 

@@ -4,6 +4,7 @@ Usage::
 
     from django_frappe_api import fieldtypes
     fieldtypes.coerce("Int", "12.7")        # -> 12
+    fieldtypes.coerce("Check", None)         # -> 0
     fieldtypes.db_kind("Currency")          # -> "float": cast JSON text to a number to filter/sort
 
 Dates, datetimes and times are stored as fixed-width strings (``YYYY-MM-DD``,
@@ -52,9 +53,9 @@ DEFAULT_VARCHAR_LENGTH = 140
 STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "idx")
 CHILD_STANDARD_FIELDS = ("parent", "parentfield", "parenttype")
 OPTIONAL_FIELDS = ("_user_tags", "_comments", "_assign", "_liked_by", "_seen")
-RESERVED_FIELDNAMES = frozenset(
-    STANDARD_FIELDS + CHILD_STANDARD_FIELDS + OPTIONAL_FIELDS + ("doctype", "flags", "data", "id")
-)
+# ``data`` stays allowed: Frappe's own Version and Deleted Document have it (a v1 payload's ``data`` key
+# is read as the document, as in Frappe, so such fields are filled server-side).
+RESERVED_FIELDNAMES = frozenset(STANDARD_FIELDS + CHILD_STANDARD_FIELDS + OPTIONAL_FIELDS + ("doctype", "flags", "id"))
 # Fieldtype of each standard column, used by filters and ordering.
 STANDARD_FIELD_TYPES = {
     "name": "Data",
@@ -226,7 +227,8 @@ def coerce(fieldtype: str, value: Any) -> Any:
     normalised, JSON serialised compactly. Invalid dates and list values are ValidationErrors.
     """
     if value is None:
-        return None
+        # Frappe saves a null number as 0 (``cint``/``flt`` in ``get_valid_dict``).
+        return 0 if fieldtype in INT_TYPES else 0.0 if fieldtype in FLOAT_TYPES else None
     if fieldtype in TABLE_TYPES:
         return value
     if isinstance(value, (list, dict)) and fieldtype != "JSON":

@@ -109,39 +109,41 @@ def parse_filters(filters: Any, doctype: str, param: str = "filters") -> list[Co
 
 
 def _from_pair(doctype: str, key: Any, value: Any) -> Condition:
+    doctype, fieldname = _fieldname(doctype, key)
     if isinstance(value, (list, tuple)):
         operator = value[0] if value else "="
         operand = value[1] if len(value) > 1 else None
-        return Condition(doctype, _fieldname(key), normalise_operator(operator), operand)
-    return Condition(doctype, _fieldname(key), "=", value)
+        return Condition(doctype, fieldname, normalise_operator(operator), operand)
+    return Condition(doctype, fieldname, "=", value)
 
 
 def _from_list(doctype: str, item: list[Any]) -> Condition:
     if len(item) == 3:
         fieldname, operator, value = item
-        return Condition(doctype, _fieldname(fieldname), normalise_operator(operator), value)
+        return Condition(*_fieldname(doctype, fieldname), normalise_operator(operator), value)
     if len(item) >= 4:
         target, fieldname, operator, value = item[:4]
         if not isinstance(target, str) or not target:
             raise exceptions.DataError(f"Field not permitted in query: {target}")
-        return Condition(target, _fieldname(fieldname), normalise_operator(operator), value)
+        return Condition(*_fieldname(target, fieldname), normalise_operator(operator), value)
     raise exceptions.ValidationError(
         f"Filter must have 4 values (doctype, fieldname, operator, value): {json.dumps(item, default=str)}"
     )
 
 
-def _fieldname(raw: Any) -> str:
-    """Accept ``field`` and ``\u0060tabDocType\u0060.\u0060field\u0060``; anything else is refused."""
+def _fieldname(doctype: str, raw: Any) -> tuple[str, str]:
+    """``(doctype, field)`` of ``field`` or ``\u0060tabDocType\u0060.\u0060field\u0060`` (which names its own
+    DocType, e.g. a child table); anything else is refused."""
     if not isinstance(raw, str):
         raise exceptions.DataError(f"Field not permitted in query: {raw}")
     text = raw.strip()
     qualified = QUALIFIED_RE.match(text)
     if qualified:
-        text = qualified.group(2)
+        doctype, text = qualified.group(1), qualified.group(2)
     text = text.strip("`")
     if not IDENTIFIER_RE.match(text):
         raise exceptions.DataError(f"Field not permitted in query: {raw}")
-    return text
+    return doctype, text
 
 
 def normalise_operator(operator: Any) -> str:

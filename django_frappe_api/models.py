@@ -4,6 +4,7 @@ Usage::
 
     DocType.objects.get(name="ToDo").fields.all()          # the definition
     Document.objects.filter(doctype_id="ToDo")              # every ToDo, data in `Document.data`
+    api_key, secret = ApiKey.objects.issue(user)            # Frappe's `generate_keys`; secret stored hashed
 
 Adding a DocType or a field is an INSERT, never a migration. Code above ``backends/`` does not
 touch these models: it goes through ``django_frappe_api.document`` and ``meta``.
@@ -11,6 +12,13 @@ touch these models: it goes through ``django_frappe_api.document`` and ``meta``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.utils import timezone
 
@@ -220,3 +228,75 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}{self.current}"
+
+
+def generate_hash(length: int = 15) -> str:
+    """Random lowercase hex of ``length`` characters, like ``frappe.generate_hash(length=15)``."""
+    return secrets.token_hex((length + 1) // 2)[:length]
+
+
+class ApiKeyManager(models.Manager["ApiKey"]):
+    def issue(self, user: Any) -> tuple[ApiKey, str]:
+        """A new secret for ``user`` (and a key if it has none); the plain secret is returned once, never stored."""
+        secret = generate_hash()
+        now = timezone.now()
+        api_key = self.filter(user=user).first()
+        if api_key is None:
+            api_key = self.model(user=user, api_key=generate_hash(), created=now)
+        api_key.set_secret(secret)
+        api_key.rotated = now
+        api_key.save()
+        return api_key, secret
+
+
+class ApiKey(models.Model):
+    """The API key of one user (Frappe's ``User.api_key`` / ``api_secret``) for ``Authorization: token``.
+
+    The secret is hashed with the host's first password hasher, so the database never holds it; deleting the
+    row revokes the key.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="frappe_api_key")
+    api_key = models.CharField(max_length=15, unique=True)
+    api_secret = models.CharField("hashed secret", max_length=256)
+    created = models.DateTimeField(default=timezone.now)
+    rotated = models.DateTimeField(default=timezone.now)
+
+    objects = ApiKeyManager()
+
+    class Meta:
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"
+
+    def __str__(self) -> str:
+        return self.api_key
+
+    def set_secret(self, secret: str) -> None:
+        self.api_secret = make_password(secret)
+
+    def check_secret(self, secret: str) -> bool:
+        """Whether ``secret`` is this key's secret.
+
+        A slow password hash on every token request would cost a fraction of a second each, so a secret once
+        verified is remembered, as an HMAC and for this exact stored hash: rotating the secret forgets it.
+        """
+        digest = hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).digest()
+        remembered = _verified_secrets.get((self.api_key, self.api_secret))
+        if remembered is not None:
+            return hmac.compare_digest(remembered, digest)
+
+        def upgrade(raw: str) -> None:  # the host moved to a stronger hasher: rehash in place
+            self.set_secret(raw)
+            type(self).objects.filter(pk=self.pk).update(api_secret=self.api_secret)
+
+        if not check_password(secret, self.api_secret, setter=upgrade):
+            return False
+        if len(_verified_secrets) >= _VERIFIED_SECRETS_SIZE:
+            _verified_secrets.clear()
+        _verified_secrets[(self.api_key, self.api_secret)] = digest
+        return True
+
+
+# (api_key, stored hash) -> HMAC of the secret that matched it; bounded, per process.
+_verified_secrets: dict[tuple[str, str], bytes] = {}
+_VERIFIED_SECRETS_SIZE = 4096

@@ -5,7 +5,8 @@ Usage::
     name = make_name(meta, doc, client_name=payload.get("name"))
 
 Rules: ``hash`` (default), ``field:<fieldname>``, ``naming_series:``, ``Prompt``, ``autoincrement``,
-``format:...{field}...{####}`` and dotted series patterns such as ``TASK-.YYYY.-.####``. Series
+``format:...{field}...{####}`` and dotted series patterns such as ``TASK-.YYYY.-.####``; an amendment
+(``amended_from`` set) is named ``<original>-1``, ``-2``, ... Series
 counters live in the ``Series`` table and are incremented under a row lock, so concurrent inserts
 never share a number.
 """
@@ -17,7 +18,7 @@ import secrets
 import time
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -42,15 +43,19 @@ def make_name(meta: Meta, doc: dict[str, Any], *, client_name: Any = None, honou
     if meta.issingle:
         return meta.name
     if honour_client_name and client_name not in (None, ""):
-        return validate_name(meta, client_name)
+        name = validate_name(meta, client_name)
+        if rule == "autoincrement" and isinstance(name, int):
+            advance_autoincrement(meta, name)
+        return name
+    if doc.get("amended_from") and meta.has_field("amended_from"):
+        return validate_name(meta, make_amended_name(meta, doc["amended_from"]))
     if rule == "prompt":
         chosen = doc.get("__newname") or client_name
         if chosen in (None, ""):
             raise exceptions.ValidationError("Please set the document name")
         return validate_name(meta, chosen)
     if rule == "autoincrement":
-        if isinstance(client_name, int) and not isinstance(client_name, bool):
-            return client_name
+        # A client name is discarded like for any rule but Prompt (§9.4 step 1).
         if meta.backend == "orm":
             return None  # the database assigns the key on insert
         return next_autoincrement(meta)
@@ -79,6 +84,21 @@ def make_name(meta: Meta, doc: dict[str, Any], *, client_name: Any = None, honou
     if "#" in autoname:
         return validate_name(meta, make_series_name(autoname, doc))
     return make_hash_name()
+
+
+def make_amended_name(meta: Meta, amended_from: Any) -> str:
+    """``X`` -> ``X-1``; amending ``X-1`` (itself an amendment) -> ``X-2`` (``frappe.model.naming``)."""
+    from .backends.base import get_backend
+
+    amended_from = str(amended_from)
+    original = get_backend(meta).get_doc(meta, amended_from)
+    if original is not None and original.get("amended_from"):
+        prefix, _, number = amended_from.rpartition("-")
+        try:
+            return f"{prefix}-{int(number) + 1}"
+        except ValueError:
+            pass
+    return f"{amended_from}-1"
 
 
 def make_series_name(pattern: str, doc: dict[str, Any]) -> str:
@@ -133,7 +153,10 @@ def next_series_value(prefix: str) -> int:
     """Atomically increment the counter of ``prefix`` and return the new value."""
     from .models import Series
 
-    with transaction.atomic():
+    with transaction.atomic(using=Series.objects.db):
+        if connections[Series.objects.db].vendor == "mysql":
+            _mysql_increment(prefix)
+            return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
         updated = Series.objects.filter(name=prefix).update(current=F("current") + 1)
         if not updated:
             try:
@@ -145,9 +168,39 @@ def next_series_value(prefix: str) -> int:
         return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
 
 
+def _mysql_increment(prefix: str) -> None:
+    """One upsert. InnoDB keeps a shared lock on the key after a duplicate-key error, so two requests
+    that both try to create a new prefix and then update it would deadlock; an upsert locks exclusively."""
+    from .models import Series
+
+    connection = connections[Series.objects.db]
+    table = connection.ops.quote_name(Series._meta.db_table)
+    name, current = (connection.ops.quote_name(Series._meta.get_field(f).column) for f in ("name", "current"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({name}, {current}) VALUES (%s, 1) "
+            f"ON DUPLICATE KEY UPDATE {current} = {current} + 1",
+            [prefix],
+        )
+
+
 def next_autoincrement(meta: Meta) -> int:
     """Next integer name of an ``autoincrement`` DocType, from its own counter."""
     return next_series_value(f"__autoincrement__:{meta.name}")
+
+
+def advance_autoincrement(meta: Meta, value: int) -> None:
+    """After an explicit integer name, the counter continues above it (never below)."""
+    from .models import Series
+
+    key = f"__autoincrement__:{meta.name}"
+    with transaction.atomic():
+        if not Series.objects.filter(name=key, current__lt=value).update(current=value):
+            try:
+                with transaction.atomic():
+                    Series.objects.create(name=key, current=value)
+            except IntegrityError:
+                pass  # the counter exists and is already at or above ``value``
 
 
 def validate_name(meta: Meta, name: Any) -> Any:

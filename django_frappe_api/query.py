@@ -231,17 +231,16 @@ def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem]
         items: Any = ["*"]
     else:
         items = load_json_param(fields, "fields")
-    if items in (None, "", []):
-        items = ["name"]
+    if items is None:
+        items = []
     if isinstance(items, str):
         items = [part for part in items.split(",")]
     if not isinstance(items, list):
         raise exceptions.ValidationError("'fields' must be a list")
+    items = [raw for raw in items if raw not in (None, "")] or ["name"]  # empty entries are dropped (§7.4)
     select: list[SelectItem] = []
     distinct = False
     for raw in items:
-        if raw in (None, ""):
-            continue
         if not isinstance(raw, str):
             raise exceptions.DataError(f"Field not permitted in query: {raw}")
         text = raw.strip()

@@ -278,20 +278,35 @@ class ModelRegistry:
         self._metas: dict[str, Any] = {}
         self._backends: dict[str, Any] = {}
 
-    def register(self, model: type, *, doctype: str | None = None, **options: Any) -> Any:
-        """Expose ``model`` as ``doctype`` (default: its verbose name, title-cased); returns the options."""
-        from .backends.orm import ModelOptions
+    def register(self, model: type, *, doctype: str | None = None, options: type | None = None,
+                 **overrides: Any) -> Any:
+        """Expose ``model`` as ``doctype`` (default: its verbose name, title-cased); returns the options.
 
-        name = doctype or str(model._meta.verbose_name).title()
+        ``options`` is a plain class whose attributes are ``ModelOptions`` names (``doctype``,
+        ``fields``, ``title_field``, ``controller``, ...); keyword arguments override them.
+        """
+        from .backends.orm import ModelOptions, options_from_class
+
+        values = {**options_from_class(options), **overrides} if options is not None else dict(overrides)
+        if doctype is not None:
+            values["doctype"] = doctype
+        name = values.pop("doctype", None) or str(model._meta.verbose_name).title()
         label = model._meta.label_lower
         if name in self._registry:
             raise AlreadyRegistered(f"DocType {name!r} is already registered for {self._registry[name].model!r}")
         if label in self._by_model:
             raise AlreadyRegistered(f"Model {label} is already registered as DocType {self._by_model[label]!r}")
+        for key in ("fields", "exclude", "read_only_fields", "search_fields"):
+            if isinstance(values.get(key), str):
+                values[key] = [part.strip() for part in values[key].split(",") if part.strip()]
         for key in ("fields", "exclude", "read_only_fields", "search_fields", "permissions"):
-            if key in options and options[key] is not None:
-                options[key] = tuple(options[key])
-        entry = ModelOptions(model=model, doctype=name, **options)
+            if key in values and values[key] is not None:
+                values[key] = tuple(values[key])
+        entry = ModelOptions(model=model, doctype=name, **values)
+        if entry.controller is not None:
+            from .controllers import controller_registry
+
+            controller_registry.register(name, entry.controller)
         self._registry[name] = entry
         self._by_model[label] = name
         self._metas.clear()
@@ -303,8 +318,15 @@ class ModelRegistry:
         if entry is None:
             raise NotRegistered(f"No model is registered as DocType {doctype!r}")
         self._by_model.pop(entry.model._meta.label_lower, None)
+        self._forget_controller(entry)
         self._metas.clear()
         self._backends.pop(doctype, None)
+
+    def _forget_controller(self, entry: Any) -> None:
+        from .controllers import controller_registry
+
+        if entry.controller is not None and controller_registry.get(entry.doctype) is entry.controller:
+            controller_registry.unregister(entry.doctype)
 
     def is_registered(self, doctype: str) -> bool:
         return doctype in self._registry
@@ -334,7 +356,10 @@ class ModelRegistry:
         if meta is None:
             from .backends.orm import build_meta
 
-            meta = self._metas[doctype] = build_meta(entry, self.doctype_for_model)
+            meta = build_meta(entry, self.doctype_for_model)
+            if entry.backend_class is not None:
+                meta = entry.backend_class.extend_meta(entry, meta)
+            self._metas[doctype] = meta
         return meta
 
     def backend_for(self, doctype: str) -> Any:
@@ -342,13 +367,22 @@ class ModelRegistry:
         if backend is None:
             from .backends.orm import OrmBackend
 
-            backend = self._backends[doctype] = OrmBackend(self.get(doctype))
+            entry = self.get(doctype)
+            backend = self._backends[doctype] = (entry.backend_class or OrmBackend)(entry)
         return backend
 
     def snapshot(self) -> tuple[dict[str, Any], dict[str, str]]:
         return dict(self._registry), dict(self._by_model)
 
     def restore(self, snapshot: tuple[dict[str, Any], dict[str, str]]) -> None:
+        from .controllers import controller_registry
+
+        for name, entry in self._registry.items():
+            if snapshot[0].get(name) is not entry:
+                self._forget_controller(entry)
+        for entry in snapshot[0].values():
+            if entry.controller is not None and controller_registry.get(entry.doctype) is None:
+                controller_registry.register(entry.doctype, entry.controller)
         self._registry, self._by_model = dict(snapshot[0]), dict(snapshot[1])
         self._metas.clear()
         self._backends.clear()
@@ -357,11 +391,16 @@ class ModelRegistry:
 model_registry = ModelRegistry()
 
 
-def register_model(model: type | None = None, *, doctype: str | None = None, **options: Any):
-    """Expose a Django model as a DocType, as a call or a class decorator (``@register_model(...)``)."""
+def register_model(model: type | None = None, *, doctype: str | None = None, options: type | None = None,
+                   **overrides: Any):
+    """Expose a Django model as a DocType, as a call or a class decorator (``@register_model(...)``).
+
+    Settings come as keyword arguments, or as the attributes of an ``options`` class (keyword
+    arguments win); a ``controller`` class gets Frappe's hooks and whitelisted document methods.
+    """
 
     def decorator(target: type) -> type:
-        model_registry.register(target, doctype=doctype, **options)
+        model_registry.register(target, doctype=doctype, options=options, **overrides)
         return target
 
     return decorator(model) if model is not None else decorator

@@ -45,10 +45,22 @@ def resolve(
     return entry
 
 
-def call(name: str, form: dict[str, Any], *, request: Any, check_verb: bool = True) -> Any:
-    """Run a whitelisted method with the request's parameters as keyword arguments."""
+def call(
+    name: str,
+    form: dict[str, Any],
+    *,
+    request: Any,
+    check_verb: bool = True,
+    http_method: str | None = None,
+    registry: MethodRegistry | None = None,
+) -> Any:
+    """Run a whitelisted method with the request's parameters as keyword arguments.
+
+    ``http_method`` replaces the request's verb in the check (v2 treats ``QUERY`` as ``GET``); ``registry``
+    looks the name up elsewhere than ``method_registry`` (a DocType controller's functions).
+    """
     user = getattr(request, "user", None)
-    entry = resolve(name, user, request.method if check_verb else None)
+    entry = resolve(name, user, (http_method or request.method) if check_verb else None, registry)
     arguments = dict(form)
     if permissions.user_id(user) == permissions.GUEST and not entry.xss_safe:
         arguments = {key: escape(value) if isinstance(value, str) else value for key, value in arguments.items()}

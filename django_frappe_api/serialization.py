@@ -19,8 +19,6 @@ from django.utils import timezone
 from . import fieldtypes
 from .meta import Meta, get_meta
 
-PASSWORD_MASK = "*" * 8
-
 
 def wire_datetime(value: Any) -> Any:
     """A standard datetime column as Frappe prints it (local time, no zone)."""
@@ -44,14 +42,15 @@ def doc_as_dict(
         if key in fieldtypes.CHILD_STANDARD_FIELDS:
             continue
         value = doc.get(key)
+        if key == "name" and isinstance(value, str) and value.isdigit() and meta.autoname.lower() == "autoincrement":
+            value = int(value)  # autoincrement names are integers on the wire (stored as text)
         result[key] = wire_datetime(value) if key in ("creation", "modified") else value
     for field in meta.data_fields:
         if readable is not None and field.fieldname not in readable:
             continue
-        value = fieldtypes.to_wire(field.fieldtype, doc.get(field.fieldname))
-        if field.fieldtype == "Password" and value:
-            value = PASSWORD_MASK
-        result[field.fieldname] = value
+        if field.fieldtype == "Password":
+            continue  # stored hashed, never sent: not even masked (§9.9)
+        result[field.fieldname] = fieldtypes.to_wire(field.fieldtype, doc.get(field.fieldname))
     if meta.istable or doc.get("parenttype"):
         for key in fieldtypes.CHILD_STANDARD_FIELDS:
             result[key] = doc.get(key)

@@ -105,3 +105,73 @@ def api_url(api_version) -> Callable[..., str]:
         return url + suffix
 
     return build
+
+
+# -- API v1 REST helpers (resource tests) --------------------------------------------------------
+
+FROZEN_NOW = "2024-05-10 12:01:33.224841"
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Pin ``timezone.now()`` (and so ``localdate()``) to 2024-05-10 12:01:33.224841 UTC.
+
+    Returns the wire form of that instant, so tests can assert ``creation``/``modified`` exactly.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    instant = dt.datetime(2024, 5, 10, 12, 1, 33, 224841, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    return FROZEN_NOW
+
+
+@pytest.fixture
+def v1_url(v1_prefix) -> Callable[..., str]:
+    """``/api[/v1]/resource/<doctype>[/<name>]`` with the name percent-encoded (slashes kept)."""
+    from urllib.parse import quote
+
+    def build(doctype: str, name: str | None = None, *, encode_slash: bool = False) -> str:
+        url = f"{v1_prefix}/resource/{quote(doctype)}"
+        if name is not None:
+            url += "/" + quote(str(name), safe="" if encode_slash else "/")
+        return url
+
+    return build
+
+
+@pytest.fixture
+def task_doctype(todo) -> Meta:
+    """``Task`` (client-named, one field per common fieldtype) with the child table ``Task Item``."""
+    make_doctype(
+        "Task Item",
+        [
+            {"fieldname": "item", "label": "Item", "fieldtype": "Data", "reqd": 1},
+            {"fieldname": "qty", "label": "Qty", "fieldtype": "Int"},
+            {"fieldname": "rate", "label": "Rate", "fieldtype": "Currency"},
+            {"fieldname": "status", "label": "Status", "fieldtype": "Select", "options": "\nOpen\nDone"},
+        ],
+        istable=1,
+    )
+    return make_doctype(
+        "Task",
+        [
+            {"fieldname": "title", "label": "Title", "fieldtype": "Data"},
+            {"fieldname": "status", "label": "Status", "fieldtype": "Data"},
+            {"fieldname": "qty", "label": "Qty", "fieldtype": "Int"},
+            {"fieldname": "amount", "label": "Amount", "fieldtype": "Currency"},
+            {"fieldname": "ratio", "label": "Ratio", "fieldtype": "Float"},
+            {"fieldname": "done", "label": "Done", "fieldtype": "Check"},
+            {"fieldname": "due", "label": "Due", "fieldtype": "Date"},
+            {"fieldname": "at", "label": "At", "fieldtype": "Datetime"},
+            {"fieldname": "starts", "label": "Starts", "fieldtype": "Time"},
+            {"fieldname": "notes", "label": "Notes", "fieldtype": "Small Text"},
+            {"fieldname": "todo", "label": "ToDo", "fieldtype": "Link", "options": "ToDo"},
+            {"fieldname": "items", "label": "Items", "fieldtype": "Table", "options": "Task Item"},
+        ],
+        permissions=[{"role": "System Manager", "submit": 0}],
+        autoname="Prompt",
+        sort_field="modified",
+        sort_order="DESC",
+    )

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = "django-frappe-api-tests"
@@ -27,9 +28,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    *(["django_tasks"] if django.VERSION < (6, 0) else []),  # the tasks backport; Django 6 has django.tasks
+    "django_tasks_db",
     "django_frappe_api",
     "tests.testapp",
 ]
+# Queued bulk requests are rows run by `manage.py db_worker`; the tests call the worker in-process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

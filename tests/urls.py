@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tests.testapp.drf import router
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("drf/", include(router.urls)),  # baseline of tests/benchmarks
     path("", include("django_frappe_api.urls")),
 ]

@@ -32,7 +32,7 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 
 from .. import fieldtypes
 from ..filters import Column
@@ -95,6 +95,13 @@ class GenericBackend(SQLBackend):
         alias = f"_f_{ref.fieldname}"
         aliases.expressions.setdefault(alias, _json_value(ref.fieldtype, f"{ref.fieldname}|data"))
         return Column(alias, ref.fieldtype)
+
+    def order_expression(self, column: Column) -> Any:
+        """Text sorts case-insensitively, as under MariaDB's default collation, so that every database
+        gives the same order (SQLite and JSON text on MySQL compare bytes, PostgreSQL follows its locale)."""
+        if column.fieldtype in fieldtypes.TEXT_TYPES and not column.is_datetime_column:
+            return Lower(column.lookup)
+        return F(column.lookup)
 
     def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
         """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""

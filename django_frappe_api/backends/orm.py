@@ -13,6 +13,7 @@ filters become ORM lookups on real columns (Link filters follow the foreign key)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import decimal
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import IntegerField, ProtectedError, QuerySet, Value
+from django.db.models import IntegerField, ProtectedError, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -56,6 +57,8 @@ FIELD_TYPES: tuple[tuple[type[models.Field], str], ...] = (
     (models.ForeignKey, "Link"),
 )
 _DATA_OPTIONS = {models.EmailField: "Email", models.URLField: "URL"}
+# Standard fields a child model without its own columns takes from its parent document.
+DERIVED_FROM_PARENT = ("owner", "creation", "modified", "modified_by")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class ModelOptions:
     module: str = ""
     controller: Any = None
     labels: dict[str, str] = field(default_factory=dict)
+    # An OrmBackend subclass for models whose Frappe shape needs more than field mapping (User, Role).
+    backend_class: Any = None
 
     @property
     def name_attname(self) -> str:
@@ -118,6 +123,23 @@ class ModelOptions:
         return result
 
 
+def options_from_class(options: type) -> dict[str, Any]:
+    """Registration settings from the public attributes of an options class (inherited ones included).
+
+    An attribute that is not a ``ModelOptions`` name is a programmer error, raised at start-up.
+    """
+    known = {f.name for f in dataclasses.fields(ModelOptions)} - {"model"}
+    values: dict[str, Any] = {}
+    for klass in reversed(options.__mro__[:-1]):  # object last: base classes first, subclasses override
+        for key, value in vars(klass).items():
+            if key.startswith("_"):
+                continue
+            if key not in known:
+                raise TypeError(f"{options.__qualname__}.{key} is not a register_model() option")
+            values[key] = value
+    return values
+
+
 def fieldtype_for(model_field: models.Field) -> str:
     if getattr(model_field, "choices", None) and not isinstance(model_field, models.BooleanField):
         return "Select"
@@ -135,15 +157,19 @@ def build_meta(options: ModelOptions, doctype_for_model) -> Meta:
     for position, (tablefield, accessor) in enumerate(options.child_tables.items(), start=len(fields) + 1):
         relation = options.model._meta.get_field(accessor)
         child_doctype = doctype_for_model(relation.related_model)
+        label = options.labels.get(tablefield) or tablefield.replace("_", " ").title()
         fields.append(
             FieldMeta(
-                fieldname=tablefield, fieldtype="Table", label=capfirst(tablefield.replace("_", " ")),
-                options=child_doctype or "", idx=position,
-                properties={"fieldname": tablefield, "fieldtype": "Table", "options": child_doctype, "idx": position},
+                fieldname=tablefield, fieldtype="Table", label=label, options=child_doctype or "", idx=position,
+                properties={"fieldname": tablefield, "label": label, "fieldtype": "Table",
+                            "options": child_doctype or "", "idx": position},
             )
         )
+    parent = parent_options(options)
+    derived = {key for key in DERIVED_FROM_PARENT if parent is not None and parent.standard_column(key)}
     standard = [
-        key for key in fieldtypes.STANDARD_FIELDS if key in ("name", "docstatus", "idx") or options.standard_column(key)
+        key for key in fieldtypes.STANDARD_FIELDS
+        if key in ("name", "docstatus", "idx") or options.standard_column(key) or key in derived
     ]
     if options.istable:
         standard += ["parent", "parentfield", "parenttype"]
@@ -162,21 +188,24 @@ def build_meta(options: ModelOptions, doctype_for_model) -> Meta:
         "sort_order": options.sort_order,
         "description": str(options.model.__doc__ or "").strip() if options.model.__doc__ and not
         options.model.__doc__.startswith(options.model.__name__ + "(") else "",
+        "allow_rename": 0,  # a model's key is the host's business
         "fields": [f.properties for f in fields],
-        "permissions": [dict(p) for p in options.permissions],
+        "permissions": list(options.permissions),
         "actions": [], "links": [], "states": [],
         "doctype": "DocType",
     }
+    definition = _serialised(definition)
     from ..meta import PERMISSION_RIGHTS
 
     return Meta(
         name=options.doctype,
         fields=tuple(fields),
         permissions=tuple(
-            PermRule(role=p["role"], permlevel=int(p.get("permlevel", 0)), if_owner=bool(p.get("if_owner")),
-                     rights={r: bool(p.get(r, r in ("read", "write", "create", "delete"))) for r in PERMISSION_RIGHTS})
-            for p in options.permissions
+            PermRule(role=p["role"], permlevel=int(p["permlevel"]), if_owner=bool(p["if_owner"]),
+                     rights={r: bool(p[r]) for r in PERMISSION_RIGHTS})
+            for p in definition["permissions"]
         ),
+        allow_rename=False,
         module=definition["module"],
         istable=options.istable,
         title_field=options.title_field,
@@ -189,6 +218,41 @@ def build_meta(options: ModelOptions, doctype_for_model) -> Meta:
         standard=tuple(standard),
         model_label=options.model._meta.label_lower,
     )
+
+
+def _serialised(definition: dict[str, Any]) -> dict[str, Any]:
+    """The definition with every property a JSON DocType serialises, so both kinds of meta look alike.
+
+    Properties the model does not decide take the defaults of the ``DocType``, ``DocField`` and
+    ``DocPerm`` columns; fields and permission rows carry their child-row standard keys (§10.4).
+    """
+    from .. import definitions
+    from ..models import DocField, DocPerm, DocType
+
+    def default(model, column: str) -> Any:
+        value = model._meta.get_field(column).get_default()
+        return int(value) if isinstance(value, bool) else value
+
+    name = definition["name"]
+    standard = {"owner": "Administrator", "modified_by": "Administrator", "docstatus": 0, "parent": name,
+                "parenttype": "DocType"}
+    result = {"name": name, "owner": "Administrator", "modified_by": "Administrator", "docstatus": 0, "idx": 0}
+    result.update({column: default(DocType, column) for column in definitions._DOCTYPE_COLUMNS})
+    result.update(definition)
+    result["fields"] = [
+        {"name": f"{name}-field-{field['idx']}", **standard,
+         **{column: default(DocField, column) for column in definitions._DOCFIELD_COLUMNS},
+         **field, "parentfield": "fields", "doctype": "DocField"}
+        for field in definition["fields"]
+    ]
+    result["permissions"] = [
+        {"name": f"{name}-perm-{idx}", **standard, "idx": idx,
+         **{right: default(DocPerm, column) for right, column in definitions._DOCPERM_COLUMNS.items()},
+         **{key: int(value) if isinstance(value, bool) else value for key, value in permission.items()},
+         "parentfield": "permissions", "doctype": "DocPerm"}
+        for idx, permission in enumerate(definition["permissions"], start=1)
+    ]
+    return result
 
 
 def _autoname(options: ModelOptions) -> str:
@@ -213,6 +277,8 @@ def _field_meta(options: ModelOptions, model_field: models.Field, idx: int, doct
     }
     if fieldtype == "Select":
         props["options"] = "\n".join(str(value) for value, _ in model_field.flatchoices)
+        if getattr(model_field, "max_length", None):
+            props["length"] = model_field.max_length
     elif fieldtype == "Link":
         target = doctype_for_model(model_field.related_model)
         if target is None:
@@ -267,6 +333,11 @@ class OrmBackend(SQLBackend):
     def __init__(self, options: ModelOptions) -> None:
         self.options = options
 
+    @classmethod
+    def extend_meta(cls, options: ModelOptions, meta: Meta) -> Meta:
+        """Subclasses add virtual fields or tables to the Meta built from the model."""
+        return meta
+
     @property
     def model(self) -> type[models.Model]:
         return self.options.model
@@ -275,7 +346,12 @@ class OrmBackend(SQLBackend):
         return self.model._default_manager.all()
 
     def owner_lookup(self, meta: Meta) -> str | None:
-        return self.options.owner_field
+        if not self.options.owner_field and not (self.options.istable and self._parent_options()):
+            return None
+        return self._lookup("owner", "Data")
+
+    def _parent_options(self) -> ModelOptions | None:
+        return parent_options(self.options)
 
     # -- columns -------------------------------------------------------------------------------
 
@@ -288,8 +364,15 @@ class OrmBackend(SQLBackend):
                 # A user FK reads as the user id, as Frappe's owner column holds it.
                 return f"{column}__{model_field.related_model.USERNAME_FIELD}"
             return column
-        if self.options.istable and fieldname == "parent" and self.options.parent_field:
-            return self.options.parent_field
+        parent = self._parent_options()
+        if parent is not None and fieldname == "parent":
+            parent_field = self.options.parent_field
+            if parent.name_attname == self.model._meta.get_field(parent_field).target_field.name:
+                return self.model._meta.get_field(parent_field).attname
+            return f"{parent_field}__{parent.name_attname}"
+        if parent is not None and fieldname in DERIVED_FROM_PARENT:
+            # A child row has its parent's audit fields (Frappe saves them together).
+            return f"{self.options.parent_field}__{_backend_for(parent.doctype)._lookup(fieldname, fieldtype)}"
         model_field = self.model._meta.get_field(fieldname)
         if isinstance(model_field, models.ForeignKey):
             from ..registry import model_registry
@@ -323,6 +406,16 @@ class OrmBackend(SQLBackend):
             return Column(alias, "Data")
         lookup = self._lookup(ref.fieldname, ref.fieldtype)
         return Column(lookup, ref.fieldtype, _is_datetime(self.model, lookup))
+
+    def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
+        """A child model has one parent DocType: ``parent=<other DocType>`` lists nothing."""
+        if not (self.options.istable and query.parent_doctype):
+            return super()._filtered(query, row_condition)
+        parent_doctype = query.parent_doctype
+        queryset, aliases, where = super()._filtered(dataclasses.replace(query, parent_doctype=None), row_condition)
+        if parent_doctype != self._parent_constant("parenttype"):
+            where &= Q(pk__in=[])
+        return queryset, aliases, where
 
     def _parent_constant(self, key: str) -> str:
         from ..registry import model_registry
@@ -366,8 +459,11 @@ class OrmBackend(SQLBackend):
             child_meta = get_meta(meta.get_field(tablefield).options)
             child_backend = _backend_for(child_meta.name)
             rows = getattr(instance, accessor).all()
+            if not child_backend.model._meta.ordering:
+                rows = rows.order_by("pk")
+            inherited = {key: doc[key] for key in DERIVED_FROM_PARENT if key in doc}
             doc[tablefield] = [
-                {**child_backend.instance_to_doc(child_meta, row), "idx": position,
+                {**inherited, **child_backend.instance_to_doc(child_meta, row), "idx": position,
                  "parent": doc["name"], "parentfield": tablefield, "parenttype": meta.name}
                 for position, row in enumerate(rows, start=1)
             ]
@@ -490,6 +586,16 @@ class OrmBackend(SQLBackend):
         stale = [name for name in existing if name not in kept]
         if stale:
             getattr(instance, accessor).filter(**{f"{child.options.name_attname}__in": stale}).delete()
+
+
+def parent_options(options: ModelOptions) -> ModelOptions | None:
+    """Registration of the parent model of a child model, ``None`` when not a child or not registered."""
+    from ..registry import model_registry
+
+    if not (options.istable and options.parent_field):
+        return None
+    parent_model = options.model._meta.get_field(options.parent_field).related_model
+    return model_registry.options_for_model(parent_model)
 
 
 def _backend_for(doctype: str) -> OrmBackend:

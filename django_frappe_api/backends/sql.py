@@ -50,7 +50,6 @@ class Aliases:
         return queryset
 
 
-
 class SQLBackend:
     """Shared list and count logic; subclasses provide ``base_queryset``, ``column`` and ``project``."""
 
@@ -94,8 +93,8 @@ class SQLBackend:
         select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
         group_columns = [self.column(aliases, ref) for ref in query.group_by]
         order_columns = [
-            (self.column(aliases, item.ref).lookup if item.ref is not None else _aggregate_alias(query, item.key),
-             item.descending)
+            (self.order_expression(self.column(aliases, item.ref)) if item.ref is not None
+             else F(_aggregate_alias(query, item.key)), item.descending)
             for item in query.order
         ]
         grouped = query.is_aggregate or query.distinct
@@ -130,12 +129,17 @@ class SQLBackend:
             annotations[_aggregate_alias(query, item.key)] = _AGGREGATES[item.aggregate](target, **kwargs)
         return annotations
 
-    def _order(self, queryset: QuerySet, order_columns: list[tuple[str, bool]]) -> QuerySet:
+    def order_expression(self, column: Column) -> Any:
+        """What a column is sorted by; a backend may normalise it (e.g. ignore case)."""
+        return F(column.lookup)
+
+    def _order(self, queryset: QuerySet, order_columns: list[tuple[Any, bool]]) -> QuerySet:
+        # NULLs sort as the smallest value on every database, as on MariaDB.
         if not order_columns:
             return queryset
         ordering = [
-            F(lookup).desc(nulls_last=True) if descending else F(lookup).asc(nulls_first=True)
-            for lookup, descending in order_columns
+            expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
+            for expression, descending in order_columns
         ]
         return queryset.order_by(*ordering)
 
@@ -153,6 +157,8 @@ class SQLBackend:
                     value = raw.get(_aggregate_alias(query, item.key))
                     if item.aggregate in ("avg", "sum") and value is not None and not isinstance(value, int):
                         value = float(value)
+                    elif item.aggregate in ("min", "max") and item.ref is not None:
+                        value = wire_value(item.ref.fieldtype, value)  # a stored date/time in wire form
                     values.append(value)
                 else:
                     values.append(wire_value(item.ref.fieldtype, raw.get(select_columns[item.key].lookup)))

@@ -20,8 +20,9 @@ from django.db import transaction
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
-from .. import envelopes, exceptions, messages, parsers
-from ..authentication import FrappeSessionAuthentication
+from .. import authentication, envelopes, exceptions, messages, parsers
+from .. import response as method_response
+from ..authentication import FrappeSessionAuthentication, TokenAuthentication
 from ..conf import api_settings
 from ..renderers import FirstRendererNegotiation, FrappeJSONRenderer
 
@@ -57,13 +58,14 @@ class FrappeViewSet(ViewSet):
     api_version = "v1"
     renderer_classes = [FrappeJSONRenderer]
     parser_classes: list = []
-    authentication_classes = [FrappeSessionAuthentication]
+    authentication_classes = [TokenAuthentication, FrappeSessionAuthentication]
     permission_classes: list = []
     throttle_classes: list = []
     content_negotiation_class = FirstRendererNegotiation
 
     def dispatch(self, request, *args, **kwargs):
         messages.reset()
+        method_response.reset()
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         try:
@@ -73,6 +75,10 @@ class FrappeViewSet(ViewSet):
             raise
         self._atomic.__exit__(None, None, None)
         return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        authentication.finalize_response(request, response)  # `session_expired` for a dead `sid` (§8.3)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def handle_exception(self, exc):
         transaction.set_rollback(True)
@@ -91,6 +97,7 @@ class FrappeViewSet(ViewSet):
 
     def respond(self, value: Any, *, key: str = "data", status: int = 200, extra: dict | None = None) -> Response:
         """The success envelope of this view's API version."""
+        extra = {**method_response.extra_keys(), **(extra or {})} or None
         if self.api_version == "v2":
             body = envelopes.v2_success(value, messages.collected(), extra)
         else:

@@ -57,7 +57,7 @@ class ResourceViewSet(FrappeViewSet):
         if doctype == doctype_resource.DOCTYPE:
             rows = doctype_resource.get_list(
                 kwargs["fields"], kwargs["filters"], kwargs["order_by"], kwargs["start"], kwargs["page_length"],
-                user=request.user, as_dict=kwargs["as_dict"],
+                user=request.user, as_dict=kwargs["as_dict"], or_filters=kwargs["or_filters"],
             )
         else:
             rows = document.get_list(doctype, user=request.user, **kwargs)

@@ -5,8 +5,9 @@ Usage (see ``urls.py``)::
     DocumentViewSet.as_view({"get": "list", "post": "create"})
 
 The same document layer as v1 behind thinner parameter handling: ``start``/``limit`` paging with
-``has_next_page`` (one extra row fetched), ``include=count``, every result under ``data`` and errors as
-v2's ``errors`` list.
+``has_next_page`` (one extra row fetched), ``include=`` parts beside ``data``, every result under ``data``
+and errors as v2's ``errors`` list. ``QUERY`` (a GET with a body) is answered like ``GET`` on the read-only
+routes: list, count, RPC, document methods and ``run_doc_method``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,46 @@ from typing import Any
 
 from django.http.response import HttpResponseBase
 
-from .. import doctype_resource, document, document_methods, exceptions, fieldtypes, rpc
+from .. import (
+    bulk,
+    discovery,
+    doctype_resource,
+    document,
+    document_methods,
+    exceptions,
+    fieldtypes,
+    include,
+    permissions,
+    rpc,
+    search,
+)
 from ..conf import api_settings
+from ..controllers import allows_guest, controller_registry, whitelisted_verbs
+from ..filters import load_json_param
 from ..meta import get_meta
-from ..serialization import strip_nulls
+from ..registry import MethodRegistry
+from ..serialization import doc_as_dict, strip_nulls
 from .base import FrappeViewSet
 
-COUNT_CAP = 1000
+
+def _verb(request) -> str:
+    """The verb the checks see: ``QUERY`` has the semantics of ``GET`` (§1.3)."""
+    return "GET" if request.method == "QUERY" else request.method
+
+
+class V2ViewSet(FrappeViewSet):
+    api_version = "v2"
+    http_method_names = [*FrappeViewSet.http_method_names, "query"]
+
+    def bulk(self, request, operation: str, doctype: str | None, items: list[Any]):
+        """Run a bulk request inline, or queue it above the threshold: 202 ``{"data": {"job_id": ...}}``."""
+        if not getattr(request.user, "is_authenticated", False):
+            raise exceptions.PermissionError()
+        if len(items) > api_settings.bulk_async_threshold(doctype):
+            job_id = bulk.enqueue(operation, request.user, doctype=doctype, items=items)
+            return self.respond({"job_id": job_id}, status=202)
+        summary, docs = bulk.run(operation, request.user, doctype=doctype, items=items)
+        return self.respond(summary, extra={"docs": docs} if docs else None)
 
 
 def _json_param(form: dict[str, Any], key: str, kinds: tuple[type, ...], message: str) -> Any:
@@ -47,18 +81,8 @@ def _string_param(form: dict[str, Any], key: str) -> str | None:
     return value
 
 
-def _include_parts(form: dict[str, Any], known: tuple[str, ...]) -> list[str]:
-    parts = [part.strip() for part in str(form.get("include") or "").split(",") if part.strip()]
-    for part in parts:
-        if part not in known:
-            raise exceptions.UnknownPartError(f"Unknown include part {part}. Known parts: {', '.join(known)}")
-    return parts
-
-
-class DocumentViewSet(FrappeViewSet):
-    """``/document/<doctype>[/<name>]`` and the document sub-routes (copy, method)."""
-
-    api_version = "v2"
+class DocumentViewSet(V2ViewSet):
+    """``/document/<doctype>[/<name>]`` and the document sub-routes (copy, method, bulk)."""
 
     def list(self, request, doctype: str):
         form = self.form
@@ -74,7 +98,7 @@ class DocumentViewSet(FrappeViewSet):
         if start < 0 or limit < 0:
             raise exceptions.FrappeValueError("'start' and 'limit' must be non-negative integers")
         limit = min(limit, api_settings.MAX_PAGE_LENGTH)
-        parts = _include_parts(form, ("count",))
+        parts = include.parse_include(form.get("include"), include.LIST_PARTS)
         as_dict = bool(form.get("as_dict", True))
         common = {"filters": filters, "or_filters": or_filters, "parent": form.get("parent") or None}
         rows = document.get_list(
@@ -86,9 +110,7 @@ class DocumentViewSet(FrappeViewSet):
         extra: dict[str, Any] = {"has_next_page": len(rows) > limit}
         rows = rows[:limit]
         if "count" in parts:
-            count = document.get_count(doctype, user=request.user, limit=COUNT_CAP + 1, **common)
-            extra["count"] = min(count, COUNT_CAP)
-            extra["count_capped"] = count > COUNT_CAP
+            extra.update(include.count_part(doctype, user=request.user, **common))
         return self.respond(rows, extra=extra)
 
     def create(self, request, doctype: str):
@@ -100,9 +122,12 @@ class DocumentViewSet(FrappeViewSet):
         return self.respond(strip_nulls(doc))
 
     def retrieve(self, request, doctype: str, name: str):
+        parts = include.parse_include(self.form.get("include"), include.DOCUMENT_PARTS)
         if doctype == doctype_resource.DOCTYPE:
             return self.respond(doctype_resource.get(name, user=request.user))
-        return self.respond(document.get_doc(doctype, name, user=request.user, nulls=False))
+        doc = document.get_doc(doctype, name, user=request.user, nulls=False)
+        extra = include.document_parts(doctype, doc, parts, user=request.user) if parts else None
+        return self.respond(doc, extra=extra)
 
     def update(self, request, doctype: str, name: str):
         values = dict(self.form)
@@ -124,15 +149,30 @@ class DocumentViewSet(FrappeViewSet):
         return self.respond(doc)
 
     def method(self, request, doctype: str, name: str, method: str):
+        """The method's result under ``data`` and the document after the call in ``docs`` (dev26)."""
         form = dict(self.form)
-        result = document_methods.run(doctype, name, method, form, user=request.user, http_method=request.method)
-        return self.respond(result)
+        result, after = document_methods.run_with_doc(
+            doctype, name, method, form, user=request.user, http_method=_verb(request)
+        )
+        return self.respond(result, extra={"docs": _docs(doctype, after, request.user, nulls=True)})
+
+    def bulk_delete(self, request, doctype: str, name: str = "bulk_delete"):
+        return self.bulk(request, "delete", doctype, bulk.check_items(self.form, "names"))
+
+    def bulk_update(self, request, doctype: str, name: str = "bulk_update"):
+        return self.bulk(request, "update", doctype, bulk.check_items(self.form, "docs"))
 
 
-class DocTypeViewSet(FrappeViewSet):
-    """``/doctype/<doctype>/meta`` and ``/doctype/<doctype>/count``."""
+def _docs(doctype: str, doc: dict[str, Any] | None, user: Any, *, nulls: bool) -> list[dict[str, Any]]:
+    """``docs`` of a method call: the document as the caller may read it; none once it is gone."""
+    if doc is None:
+        return []
+    meta = get_meta(doctype)
+    return [doc_as_dict(meta, doc, nulls=nulls, readable=permissions.readable_fieldnames(meta, user))]
 
-    api_version = "v2"
+
+class DocTypeViewSet(V2ViewSet):
+    """``/doctype/<doctype>/meta``, ``/count`` and ``/search``."""
 
     def meta(self, request, doctype: str):
         if not getattr(request.user, "is_authenticated", False):
@@ -150,14 +190,101 @@ class DocTypeViewSet(FrappeViewSet):
         )
         return self.respond(count)
 
+    def search(self, request, doctype: str):
+        """Link-field search: ``[{"value", "label"?, "description"}]``, privately cacheable for a minute."""
+        form = self.form
+        limit = fieldtypes.cint(form["limit"]) if form.get("limit") not in (None, "") else search.DEFAULT_LIMIT
+        start = fieldtypes.cint(form.get("start") or 0)
+        if start < 0 or limit < 0:
+            raise exceptions.FrappeValueError("'start' and 'limit' must be non-negative integers")
+        txt = form.get("txt")
+        rows = search.search_link(doctype, "" if txt is None else str(txt), user=request.user,
+                                  filters=form.get("filters"), start=start,
+                                  limit=min(limit, api_settings.MAX_PAGE_LENGTH))
+        response = self.respond(rows)
+        response["Cache-Control"] = search.CACHE_CONTROL
+        return response
 
-class MethodViewSet(FrappeViewSet):
-    """``/method/<dotted.path>``: the registry's callables, result under ``data``."""
 
-    api_version = "v2"
+class MethodViewSet(V2ViewSet):
+    """``/method/<dotted.path>``, ``/method/<doctype>/<function>``, ``run_doc_method`` and the bulk methods."""
 
     def call(self, request, method: str):
-        result = rpc.call(method, self.form, request=request)
+        result = rpc.call(method, self.form, request=request, http_method=_verb(request))
         if isinstance(result, HttpResponseBase):
             return result
         return self.respond(result)
+
+    def doctype_call(self, request, doctype: str, method: str):
+        """A whitelisted static or class method of the DocType's controller (§6.9)."""
+        meta = get_meta(doctype)
+        function = controller_registry.function(meta.name, method)
+        if function is None:
+            found = controller_registry.method(meta.name, method)
+            raise rpc.not_whitelisted(
+                f"{found.__module__}.{found.__qualname__}" if callable(found) else f"{meta.name}.{method}"
+            )
+        target = getattr(function, "__func__", function)
+        registry = MethodRegistry()
+        registry.register(function, name=method, methods=whitelisted_verbs(target), allow_guest=allows_guest(target))
+        result = rpc.call(method, self.form, request=request, http_method=_verb(request), registry=registry)
+        if isinstance(result, HttpResponseBase):
+            return result
+        return self.respond(result)
+
+    def run_doc_method(self, request):
+        """Run a whitelisted method on the document the client sends: ``{"data": result, "docs": [doc]}``."""
+        form = self.form
+        supplied = form.get("document")
+        if isinstance(supplied, str):
+            supplied = load_json_param(supplied, "document")
+        if not isinstance(supplied, dict):
+            raise exceptions.FrappeValueError("'document' must be a dictionary")
+        method = form.get("method")
+        if not isinstance(method, str) or not method:
+            raise exceptions.FrappeTypeError("run_doc_method() missing required argument: 'method'")
+        kwargs = form.get("kwargs")
+        kwargs = load_json_param(kwargs, "kwargs") if isinstance(kwargs, str) and kwargs else kwargs
+        kwargs = dict(kwargs) if isinstance(kwargs, dict) else {}
+        result, after = document_methods.run_on_document(
+            supplied, method, kwargs, user=request.user, http_method=_verb(request)
+        )
+        return self.respond(result, extra={"docs": _docs(supplied["doctype"], after, request.user, nulls=False)})
+
+    def bulk_delete(self, request):
+        return self.bulk(request, "delete", None, bulk.check_items(self.form, "docs", required=False))
+
+    def bulk_update(self, request):
+        return self.bulk(request, "update", None, bulk.check_items(self.form, "docs"))
+
+    def bulk_job_status(self, request):
+        """``{"job_id", "status": "queued|started|finished|failed", "result"?}`` of a queued bulk request."""
+        if not getattr(request.user, "is_authenticated", False):
+            raise exceptions.PermissionError()
+        return self.respond(bulk.job_status(self.form.get("job_id"), user=request.user))
+
+
+class DiscoveryViewSet(V2ViewSet):
+    """``/discovery``: the callable methods, for System Managers (§6.13)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        discovery.check_access(request.user)
+
+    def root(self, request):
+        return self.respond(discovery.root())
+
+    def search(self, request):
+        return self.respond(discovery.search(self.form.get("q")))
+
+    def methods(self, request):
+        return self.respond(discovery.method_index())
+
+    def method(self, request, method: str):
+        return self.respond(discovery.method(method))
+
+    def doctype(self, request, doctype: str):
+        return self.respond(discovery.doctype_index(doctype))
+
+    def doctype_method(self, request, doctype: str, method: str):
+        return self.respond(discovery.doctype_method(doctype, method))

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-example-key-change-me")
@@ -24,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    *(["django_tasks"] if django.VERSION < (6, 0) else []),  # the tasks backport; Django 6 has django.tasks
+    "django_tasks_db",
     "django_frappe_api",
     "demo",
 ]
@@ -65,3 +68,5 @@ MEDIA_URL = "files/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FRAPPE_API = {"MAX_PAGE_LENGTH": 5000}
+# Large v2 bulk requests are queued as database rows; run them with `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

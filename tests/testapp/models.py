@@ -38,3 +38,37 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.person
+
+
+class Ticket(models.Model):
+    """Same shape as the JSON ``Ticket`` DocType of the storage-parity tests."""
+
+    STATUSES = [("Open", "Open"), ("Replied", "Replied"), ("Closed", "Closed")]
+    PRIORITIES = [("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
+
+    subject = models.CharField(max_length=140)
+    status = models.CharField(max_length=20, choices=STATUSES, default="Open")
+    priority = models.CharField(max_length=20, choices=PRIORITIES, default="Medium")
+    due_date = models.DateField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    done = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, null=True)  # noqa: DJ001 - NULL, as a JSON DocType stores "no value"
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    creation = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    modified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class TicketItem(models.Model):
+    ticket = models.ForeignKey(Ticket, related_name="items", on_delete=models.CASCADE)
+    item = models.CharField(max_length=140)
+    qty = models.IntegerField(default=0)
+    rate = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    def __str__(self) -> str:
+        return self.item

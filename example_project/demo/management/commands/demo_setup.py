@@ -1,4 +1,5 @@
-"""``manage.py demo_setup``: migrate, create the Administrator (DEBUG only) and load the demo DocTypes."""
+"""``manage.py demo_setup``: migrate, create the Administrator (DEBUG only), load the demo DocTypes and a
+few demo customers (the ``Customer`` model exposed in ``demo/frappe_api.py``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,20 @@ class Command(BaseCommand):
         self.stdout.write("Database migrated.")
         self._create_administrator()
         call_command("frappe_api_sync_doctypes", stdout=self.stdout)
+        self._create_customers()
+
+    def _create_customers(self) -> None:
+        from demo.models import Customer, CustomerContact, Territory
+
+        if Customer.objects.exists():
+            return
+        north, _ = Territory.objects.get_or_create(name="North")
+        south, _ = Territory.objects.get_or_create(name="South")
+        acme = Customer.objects.create(customer_name="Acme Corp", territory=north, credit_limit=5000,
+                                       email="buying@acme.example")
+        CustomerContact.objects.create(customer=acme, person="Wile E. Coyote", phone="+1 555 0100")
+        Customer.objects.create(customer_name="Jane Roe", customer_type="Individual", territory=south)
+        self.stdout.write("Created demo customers (GET /api/resource/Customer).")
 
     def _create_administrator(self) -> None:
         users = get_user_model()

@@ -1,0 +1,355 @@
+"""Desk helpers that Frappe UIs and SDKs call: form load/save, report view, link search, ``run_doc_method``.
+
+Usage::
+
+    GET  /api/method/frappe.desk.form.load.getdoc?doctype=ToDo&name=3k9q0v1m2r   -> {"docs": [...], "docinfo": {...}}
+    POST /api/method/frappe.desk.form.save.savedocs  doc=<JSON>&action=Save      -> {"docs": [...], ...}
+    GET  /api/method/frappe.desk.search.search_link?doctype=ToDo&txt=call        -> {"message": [{"value": ...}]}
+
+These answer partly through top-level keys (``docs``, ``docinfo``) set with ``django_frappe_api.response``,
+as Frappe's handlers write into ``frappe.response``. Permissions are checked by the document layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from .. import document, document_methods, exceptions, fieldtypes, response, rpc
+from ..filters import load_json_param
+from ..messages import collected, msgprint
+from ..meta import Meta, get_meta
+from ..registry import whitelist
+from ..serialization import strip_nulls
+
+SAVE_ACTIONS = {"Save": 0, "Submit": 1, "Update": 1, "Cancel": 2}
+# Fieldtypes a link search matches ``txt`` against (frappe/desk/search.py).
+SEARCHABLE_TYPES = frozenset(
+    {"Data", "Text", "Small Text", "Long Text", "Link", "Select", "Read Only", "Text Editor"}
+)
+
+
+# -- form load / save ------------------------------------------------------------------------------
+
+
+def get_docinfo(meta: Meta, doc: dict[str, Any], user: Any) -> dict[str, Any]:
+    """The sidebar data of a form: attachments, comments and the caller's rights on the document.
+
+    Frappe's other keys are present with empty values (this app keeps no versions, shares,
+    assignments or view logs), so desk code reading them finds the types it expects.
+    """
+    name = doc["name"]
+    comments = document.get_all(
+        "Comment",
+        fields=["name", "creation", "content", "owner", "comment_type"],
+        filters={"reference_doctype": meta.name, "reference_name": name},
+        order_by="creation asc",
+    )
+    attachments = document.get_all(
+        "File",
+        fields=["name", "file_name", "file_url", "is_private"],
+        filters={"attached_to_doctype": meta.name, "attached_to_name": name},
+        order_by="creation asc",
+    )
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    groups = {
+        "Comment": "comments", "Shared": "shared", "Unshared": "shared", "Assigned": "assignment_logs",
+        "Assignment Completed": "assignment_logs", "Attachment": "attachment_logs",
+        "Attachment Removed": "attachment_logs", "Info": "info_logs", "Edit": "info_logs", "Label": "info_logs",
+        "Like": "like_logs", "Workflow": "workflow_logs",
+    }  # fmt: skip
+    for comment in comments:
+        group = groups.get(comment["comment_type"])
+        if group:
+            by_type.setdefault(group, []).append(comment)
+    return {
+        "user_info": {},
+        "comments": by_type.get("comments", []),
+        "shared": by_type.get("shared", []),
+        "assignment_logs": by_type.get("assignment_logs", []),
+        "attachment_logs": by_type.get("attachment_logs", []),
+        "info_logs": by_type.get("info_logs", []),
+        "like_logs": by_type.get("like_logs", []),
+        "workflow_logs": by_type.get("workflow_logs", []),
+        "doctype": meta.name,
+        "name": name,
+        "attachments": attachments,
+        "communications": [],
+        "automated_messages": [],
+        "total_comments": len(by_type.get("comments", [])),
+        "versions": [],
+        "assignments": [],
+        "permissions": document.get_doc_permissions(meta.name, name, user=user),
+        "views": [],
+        "energy_point_logs": [],
+        "additional_timeline_content": [],
+        "milestones": [],
+        "is_document_followed": False,
+        "tags": "",
+        "document_email": None,
+    }
+
+
+@whitelist(name="frappe.desk.form.load.getdoc")
+def getdoc(request: Any, doctype: str, name: Any, user: Any = None) -> Any:
+    """The document without nulls in ``docs`` and its ``docinfo``; ``[]`` when it does not exist."""
+    if not (doctype and name):
+        raise exceptions.ValidationError("doctype and name required!")
+    meta = get_meta(doctype)
+    try:
+        doc = document.get_doc(meta.name, name, user=request.user, nulls=False)
+    except exceptions.DoesNotExistError:
+        return []
+    except exceptions.PermissionError as error:
+        denial = f"Insufficient Permission for <strong>{doctype} {name}</strong>"
+        raise exceptions.PermissionError(error.message, title=error.title, error_message=denial) from None
+    response.set_key("docinfo", get_docinfo(meta, doc, request.user))
+    response.add_docs([doc])
+    return None
+
+
+def _send_updated(meta: Meta, doc: dict[str, Any], user: Any, localname: Any = None) -> None:
+    response.set_key("docinfo", get_docinfo(meta, doc, user))
+    if localname:
+        doc = {**doc, "localname": localname}
+    response.add_docs([doc])
+
+
+@whitelist(name="frappe.desk.form.save.savedocs", methods=["POST", "PUT"])
+def savedocs(request: Any, doc: Any, action: str) -> None:
+    """Save, submit, update or cancel a whole document as the desk form sends it (``__islocal`` for new)."""
+    values = load_json_param(doc, "doc")
+    if not isinstance(values, dict):
+        raise exceptions.ValidationError("Invalid request arguments")
+    if action not in SAVE_ACTIONS:
+        raise exceptions.ValidationError(f"Invalid action {action}")
+    values = dict(values)
+    localname = None
+    if values.get("__islocal"):
+        localname = values.pop("name", None)  # the desk's temporary "new-todo-1"
+        if values.get("__newname"):
+            values["name"] = values["__newname"]
+    values["docstatus"] = SAVE_ACTIONS[action]
+    try:
+        saved = document.save_doc(values, user=request.user)
+    except Exception as error:
+        if not collected() and not getattr(error, "message", None):
+            msgprint("Did not save")
+        raise
+    _send_updated(get_meta(saved["doctype"]), saved, request.user, localname)
+    msgprint("Saved", indicator="green", alert=True)
+
+
+@whitelist(name="frappe.desk.form.save.cancel", methods=["POST", "PUT"])
+def cancel(
+    request: Any, doctype: str, name: Any, workflow_state_fieldname: Any = None, workflow_state: Any = None
+) -> None:
+    """Cancel a submitted document; it comes back in ``docs``."""
+    values: dict[str, Any] = {"docstatus": 2}
+    if workflow_state_fieldname and workflow_state:
+        values[workflow_state_fieldname] = workflow_state
+    try:
+        saved = document.update_doc(doctype, name, values, user=request.user)
+    except Exception:
+        msgprint("Did not cancel")
+        raise
+    _send_updated(get_meta(saved["doctype"]), saved, request.user)
+
+
+# -- report view -----------------------------------------------------------------------------------
+
+
+def _report_rows(user: Any, doctype: str, form: dict[str, Any]) -> list[Any]:
+    fields = form.get("fields")
+    if fields == "*":
+        fields = ["*"]
+    start = form.get("start") or form.get("limit_start") or 0
+    # DatabaseQuery: page_length, then limit, override limit_page_length; none of them means all rows.
+    page_length = form.get("limit") or form.get("page_length") or form.get("limit_page_length") or 0
+    return document.get_list(
+        doctype,
+        user=user,
+        fields=fields,
+        filters=form.get("filters"),
+        or_filters=form.get("or_filters"),
+        order_by=form.get("order_by") or None,
+        group_by=form.get("group_by") or None,
+        start=start,
+        page_length=page_length,
+        parent=form.get("parent_doctype") or form.get("parent") or None,
+    )
+
+
+def compress(rows: list[dict[str, Any]]) -> Any:
+    """Frappe's report-view shape: ``{"keys": [...], "values": [[...]], "user_info": {}}``; ``[]`` if empty."""
+    if not rows:
+        return rows
+    keys = list(rows[0])
+    return {"keys": keys, "values": [[row.get(key) for key in keys] for row in rows], "user_info": {}}
+
+
+@whitelist(name="frappe.desk.reportview.get")
+def reportview_get(request: Any, doctype: str, **form: Any) -> Any:
+    """List rows compressed into keys and values; ordered by the DocType's sort when no ``order_by``."""
+    return compress(_report_rows(request.user, doctype, form))
+
+
+@whitelist(name="frappe.desk.reportview.get_list")
+def reportview_get_list(request: Any, doctype: str, **form: Any) -> list[Any]:
+    """List rows as dicts, with the report view's parameters (``start``, ``page_length``)."""
+    return _report_rows(request.user, doctype, form)
+
+
+@whitelist(name="frappe.desk.reportview.get_count")
+def reportview_get_count(
+    request: Any, doctype: str, filters: Any = None, or_filters: Any = None, distinct: Any = False,
+    limit: Any = None, **form: Any,
+) -> int:
+    """Rows matching the filters, counting at most ``limit`` rows when given."""
+    return document.get_count(
+        doctype,
+        user=request.user,
+        filters=filters,
+        or_filters=or_filters,
+        distinct=fieldtypes.sbool(distinct) is True,
+        limit=fieldtypes.cint(limit) or None,
+        parent=form.get("parent_doctype") or form.get("parent") or None,
+    )
+
+
+# -- link search -----------------------------------------------------------------------------------
+
+
+def _search_filters(meta: Meta, filters: Any) -> list[Any]:
+    filters = load_json_param(filters, "filters") if filters not in (None, "") else None
+    result: list[Any] = []
+    if isinstance(filters, dict):
+        for key, value in filters.items():
+            if isinstance(value, (list, tuple)) and len(value) >= 2:
+                result.append([meta.name, key, value[0], value[1]])
+            else:
+                result.append([meta.name, key, "=", value])
+    elif isinstance(filters, list):
+        result.extend(filters)
+    enabled, disabled = meta.get_field("enabled"), meta.get_field("disabled")
+    if enabled is not None and enabled.fieldtype == "Check":
+        result.append([meta.name, "enabled", "=", 1])
+    if disabled is not None and disabled.fieldtype == "Check":
+        result.append([meta.name, "disabled", "!=", 1])
+    return result
+
+
+def _search_fields(meta: Meta, searchfield: str) -> list[str]:
+    """``name``, the title field, the requested search field, then the DocType's search fields."""
+    fields = ["name"]
+    for fieldname in (meta.title_field, searchfield, *meta.search_fields):
+        if fieldname and fieldname not in fields:
+            fields.append(fieldname)
+    return fields
+
+
+def build_for_autosuggest(rows: list[list[Any]], meta: Meta) -> list[dict[str, Any]]:
+    """``[{"value": name, "description": "other, fields"}]`` (plus ``label`` when titles show in links)."""
+
+    def describe(parts: list[Any]) -> str:
+        seen: list[str] = []
+        for part in parts:
+            text = "" if part is None else str(part)
+            if text and text not in seen:
+                seen.append(text)
+        return ", ".join(seen)
+
+    results = []
+    for row in rows:
+        if meta.properties.get("show_title_field_in_link") and meta.title_field:
+            label, rest = row[1], [row[0], *[value for value in row[2:] if value != row[1]]]
+            results.append({"value": row[0], "label": label, "description": describe(rest)})
+        else:
+            results.append({"value": row[0], "description": describe(row[1:])})
+    return results
+
+
+@whitelist(name="frappe.desk.search.search_link")
+def search_link(
+    request: Any,
+    doctype: str,
+    txt: str = "",
+    query: str | None = None,
+    filters: Any = None,
+    page_length: Any = 10,
+    searchfield: str | None = None,
+    reference_doctype: str | None = None,
+    ignore_user_permissions: Any = False,
+) -> list[dict[str, Any]]:
+    """Documents whose name, title or search fields contain ``txt``; prefix matches on name first."""
+    meta = get_meta(doctype)
+    txt = (txt or "").strip()
+    searchfield = searchfield or "name"
+    if searchfield != "name" and meta.get_field(searchfield) is None:
+        raise exceptions.DataError(f"Invalid Search Field {searchfield}")
+    page_length = fieldtypes.cint(page_length) or 10
+    if query:
+        entry = rpc.resolve(query, request.user, None)
+        extra = {"request": request} if entry.wants_request else {}
+        rows = entry.func(meta.name, txt, searchfield, 0, page_length, filters, **extra) or []
+    else:
+        or_filters = []
+        if txt:
+            for fieldname in ["name", meta.title_field, *meta.search_fields]:
+                field = meta.get_field(fieldname) if fieldname else None
+                if fieldname == "name" or (field is not None and field.fieldtype in SEARCHABLE_TYPES):
+                    or_filters.append([meta.name, fieldname, "like", f"%{txt}%"])
+        rows = document.get_list(
+            meta.name,
+            user=request.user,
+            fields=_search_fields(meta, searchfield),
+            filters=_search_filters(meta, filters),
+            or_filters=or_filters,
+            order_by=f"{meta.default_order_by}, idx desc",
+            page_length=page_length,
+            as_dict=False,
+        )
+    rows = [list(row.values()) if isinstance(row, dict) else list(row) for row in rows]
+    rows.sort(key=lambda row: (not str(row[0]).lower().startswith(txt.lower()), str(row[0])))
+    return build_for_autosuggest(rows, meta)
+
+
+# -- run_doc_method --------------------------------------------------------------------------------
+
+
+@whitelist(name="run_doc_method", aliases=["runserverobj"], methods=["GET", "POST", "PUT", "DELETE", "QUERY"])
+def run_doc_method(
+    request: Any,
+    method: str,
+    docs: Any = None,
+    dt: str | None = None,
+    dn: Any = None,
+    arg: Any = None,
+    args: Any = None,
+    document: Any = None,
+    kwargs: Any = None,
+) -> Any:
+    """Run a whitelisted document method; the document after the call comes back in ``docs``.
+
+    v1 sends ``docs`` (the full document, whose ``modified`` must be current) or ``dt`` + ``dn``, and
+    ``args``; v2 sends ``document`` and ``kwargs``. GET needs read on the document, other verbs write.
+    """
+    from .. import document as documents
+
+    if dt:
+        doctype, name = dt, dn or dt
+    else:
+        supplied = load_json_param(docs if docs not in (None, "") else document, "document")
+        if not isinstance(supplied, dict):
+            raise exceptions.ValidationError("'document' must be a dictionary")
+        doctype, name = supplied.get("doctype"), supplied.get("name")
+        documents.check_if_latest(get_meta(doctype).name, name, supplied.get("modified"))
+    call_args = next((value for value in (args, arg, kwargs) if value not in (None, "")), None)
+    call_args = load_json_param(call_args, "args") if isinstance(call_args, str) else call_args
+    call_args = dict(call_args) if isinstance(call_args, dict) else {}
+    result = document_methods.run(doctype, name, method, call_args, user=request.user, http_method=request.method)
+    after = document_methods.name_after(method, name, call_args)
+    # A document deleted or no longer readable after the call is not sent back.
+    with contextlib.suppress(exceptions.DoesNotExistError, exceptions.PermissionError):
+        response.add_docs([documents.get_doc(doctype, after, user=request.user, nulls=False)])
+    return strip_nulls(result) if isinstance(result, dict) and "doctype" in result else result

@@ -1,0 +1,74 @@
+"""Frappe's legacy ``cmd`` entry point (§1.5): ``POST / cmd=frappe.client.get_list&doctype=ToDo``.
+
+Usage (the host's settings; after the session and authentication middleware)::
+
+    MIDDLEWARE = [
+        ...,
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_frappe_api.middleware.FrappeCommandMiddleware",
+    ]
+
+A request to any path outside ``/api/`` whose query string or urlencoded form carries ``cmd=<method>`` is
+answered exactly as ``/api/method/<method>``: the same route table resolves it (so ``cmd=login`` and
+``cmd=logout`` reach the login and logout views), and the same view answers. JSON and multipart bodies are not
+inspected, so the host's own forms and uploads are left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import ResolverMatch
+
+
+def resolve_command(cmd: str) -> ResolverMatch | None:
+    """The v1 route that ``/api/method/<cmd>`` reaches, looked up in the API's own route table."""
+    from .urls import v1_patterns
+
+    path = f"method/{cmd}"
+    for pattern in v1_patterns:
+        match = pattern.resolve(path)
+        if match is not None:
+            return match
+    return None
+
+
+class FrappeCommandMiddleware:
+    """Answer ``cmd=<method>`` requests outside ``/api/`` with the API's method views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        cmd = self.get_command(request)
+        if not cmd:
+            return self.get_response(request)
+        match = resolve_command(cmd)
+        if match is None:
+            return self.get_response(request)
+        self.drop_command(request)
+        request.resolver_match = match
+        response = match.func(request, *match.args, **match.kwargs)
+        render = getattr(response, "render", None)
+        return render() if callable(render) else response
+
+    def get_command(self, request: HttpRequest) -> str:
+        path = request.path_info
+        if path == "/api" or path.startswith("/api/"):
+            return ""
+        cmd = request.GET.get("cmd")
+        if not cmd and request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            cmd = request.POST.get("cmd")
+        return cmd or ""
+
+    def drop_command(self, request: HttpRequest) -> None:
+        """``cmd`` names the method; it is not one of its arguments."""
+        from .parsers import form_dict
+
+        # An unreadable body is left to the view, which parses it again and answers the error in Frappe's shape.
+        with contextlib.suppress(Exception):
+            form_dict(request).pop("cmd", None)

@@ -1,0 +1,126 @@
+"""Link-field search of API v2: ``GET /api/v2/doctype/<doctype>/search?txt=`` (§6.11).
+
+Usage::
+
+    rows = search_link("ToDo", "call", user=request.user, filters={"status": "Open"}, start=0, limit=10)
+    # [{"value": "3k9q0v1m2r", "description": "Call Bob"}, ...]
+
+``txt`` matches ``name``, the title field and the search fields as a case-insensitive substring; disabled
+records (an ``enabled`` Check at 0, a ``disabled`` Check at 1) are left out; names that start with ``txt``
+come first. Everything happens in SQL through ``document.get_list``: one count of the prefix matches and
+at most two page queries, whatever the page size.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import document, exceptions
+from .filters import load_json_param
+from .meta import Meta, get_meta
+
+DEFAULT_LIMIT = 10
+CACHE_CONTROL = "private,max-age=60,stale-while-revalidate=300"
+# Fieldtypes a search matches `txt` against (frappe/desk/search.py).
+SEARCHABLE_TYPES = frozenset({"Data", "Text", "Small Text", "Long Text", "Link", "Select", "Read Only",
+                              "Text Editor", "Dynamic Link"})
+
+
+def search_link(
+    doctype: str, txt: str, *, user: Any, filters: Any = None, start: int = 0, limit: int = DEFAULT_LIMIT
+) -> list[dict[str, Any]]:
+    """One page of ``{"value", "label"?, "description"}`` for a link field pointing at ``doctype``."""
+    meta = get_meta(doctype)
+    txt = (txt or "").strip()
+    base = base_filters(meta, filters)
+    fields = result_fields(meta)
+    if limit <= 0:
+        return []
+    if not txt:
+        rows = _page(meta, user, fields, base, None, start, limit)
+        return autosuggest(meta, rows)
+    prefix = [*base, [meta.name, "name", "like", f"{txt}%"]]
+    others = [*base, [meta.name, "name", "not like", f"{txt}%"]]
+    matching = [[meta.name, fieldname, "like", f"%{txt}%"] for fieldname in match_fields(meta)]
+    prefix_count = document.get_count(meta.name, user=user, filters=prefix)
+    rows: list[list[Any]] = []
+    if start < prefix_count:
+        rows = _page(meta, user, fields, prefix, None, start, limit)
+    if len(rows) < limit:
+        rest_start = max(start - prefix_count, 0)
+        rows += _page(meta, user, fields, others, matching, rest_start, limit - len(rows))
+    return autosuggest(meta, rows)
+
+
+def _page(meta: Meta, user: Any, fields: list[str], filters: list, or_filters: list | None, start: int,
+          limit: int) -> list[list[Any]]:
+    rows = document.get_list(meta.name, user=user, fields=fields, filters=filters, or_filters=or_filters,
+                             start=start, page_length=limit, as_dict=False)
+    return [list(row) for row in rows]
+
+
+def base_filters(meta: Meta, filters: Any) -> list[list[Any]]:
+    """The client's filters as a list, plus the exclusion of disabled records."""
+    if isinstance(filters, str) and filters.strip():
+        filters = load_json_param(filters, "filters")
+    result: list[list[Any]] = []
+    if isinstance(filters, dict):
+        for key, value in filters.items():
+            if isinstance(value, (list, tuple)) and len(value) == 2:
+                result.append([meta.name, key, value[0], value[1]])
+            else:
+                result.append([meta.name, key, "=", value])
+    elif isinstance(filters, list):
+        result.extend(filters)
+    elif filters not in (None, ""):
+        raise exceptions.FrappeValueError("'filters' must be a list or dictionary")
+    enabled, disabled = meta.get_field("enabled"), meta.get_field("disabled")
+    if enabled is not None and enabled.fieldtype == "Check":
+        result.append([meta.name, "enabled", "=", 1])
+    if disabled is not None and disabled.fieldtype == "Check":
+        result.append([meta.name, "disabled", "!=", 1])
+    return result
+
+
+def match_fields(meta: Meta) -> list[str]:
+    """``name``, the title field and the search fields that hold text."""
+    names = ["name"]
+    for fieldname in (meta.title_field, *meta.search_fields):
+        field = meta.get_field(fieldname) if fieldname else None
+        if field is not None and field.fieldtype in SEARCHABLE_TYPES and fieldname not in names:
+            names.append(fieldname)
+    return names
+
+
+def result_fields(meta: Meta) -> list[str]:
+    """Selected columns: ``name``, then the title field, then the search fields."""
+    names = ["name"]
+    for fieldname in (meta.title_field, *meta.search_fields):
+        if fieldname and fieldname not in names and meta.fieldtype_of(fieldname) is not None:
+            names.append(fieldname)
+    return names
+
+
+def autosuggest(meta: Meta, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """Frappe's ``build_for_autosuggest``: ``label`` is the title when the DocType shows titles in links,
+    ``description`` the other distinct non-empty values, comma-joined."""
+    show_title = bool(meta.title_field and meta.properties.get("show_title_field_in_link"))
+    results = []
+    for row in rows:
+        value = row[0]
+        if show_title:
+            label = row[1] if len(row) > 1 and row[1] not in (None, "") else value
+            rest = [value, *[v for v in row[2:] if v != label]]
+            results.append({"value": value, "label": label, "description": _describe(rest)})
+        else:
+            results.append({"value": value, "description": _describe(row[1:])})
+    return results
+
+
+def _describe(values: list[Any]) -> str:
+    seen: list[str] = []
+    for value in values:
+        text = "" if value is None else str(value)
+        if text and text not in seen:
+            seen.append(text)
+    return ", ".join(seen)
