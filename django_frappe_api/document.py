@@ -65,6 +65,7 @@ def get_list(
     permissions.check_doctype_permission(perm_meta, user, "read")
     readable = permissions.readable_fieldnames(meta, user, perm_meta if meta.istable else None)
     readable = _without_passwords(meta, readable)
+    fields, tables, added_name = _split_table_fields(meta, fields, readable)
     query = ListQuery.build(
         meta,
         fields=fields,
@@ -81,7 +82,79 @@ def get_list(
     )
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(perm_meta, user, backend.owner_lookup(meta))
-    return backend.get_list(query, row_condition)
+    rows = backend.get_list(query, row_condition)
+    if meta.autoname.lower() == "autoincrement" and meta.backend == "generic":
+        _integer_names(query, rows)
+    if tables:
+        position = next(i for i, item in enumerate(query.select) if item.key == "name")
+        _nest_children(meta, perm_meta, rows, tables, user=user, added_name=added_name, name_position=position)
+    return rows
+
+
+def _split_table_fields(meta: Meta, fields: Any, readable: set[str] | None) -> tuple[Any, list[FieldMeta], bool]:
+    """Bare Table fieldnames in ``fields`` (beyond Frappe): each row gets its child records nested.
+
+    Returns the other fields, the Table fields and whether ``name`` had to be added to match children.
+    """
+    from .filters import load_json_param
+
+    if not meta.table_fields or fields in (None, "") or (isinstance(fields, str) and fields.strip() == "*"):
+        return fields, [], False
+    items = load_json_param(fields, "fields")
+    if isinstance(items, str):
+        items = items.split(",")
+    if not isinstance(items, list):
+        return fields, [], False
+    by_name = {table.fieldname: table for table in meta.table_fields}
+    tables = [by_name[i.strip()] for i in items if isinstance(i, str) and i.strip() in by_name]
+    if not tables:
+        return fields, [], False
+    tables = [t for t in dict.fromkeys(tables) if readable is None or t.fieldname in readable]
+    rest = [i for i in items if not (isinstance(i, str) and i.strip() in by_name)]
+    added_name = not any(isinstance(i, str) and i.strip() in ("name", "*") for i in rest)
+    return (["name", *rest] if added_name else rest), tables, added_name
+
+
+def _integer_names(query: ListQuery, rows: list[Any]) -> None:
+    """Autoincrement names are stored as text by the generic backend and sent as integers."""
+    positions = [i for i, item in enumerate(query.select)
+                 if item.ref is not None and not item.ref.via and item.ref.fieldname == "name" and not item.aggregate]
+    for row in rows:
+        for position in positions:
+            key = query.select[position].key if isinstance(row, dict) else position
+            value = row[key]
+            if isinstance(value, str) and value.isdigit():
+                row[key] = int(value)
+
+
+def _nest_children(meta: Meta, perm_meta: Meta, rows: list[Any], tables: list[FieldMeta], *, user: Any,
+                   added_name: bool, name_position: int) -> None:
+    """Child records of every row of the page, one query per Table field, ordered by ``idx``."""
+    names = [str(row["name"] if isinstance(row, dict) else row[name_position]) for row in rows]
+    for table in tables:
+        child_meta = get_meta(table.options)
+        by_parent: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+        if names:
+            readable = _without_passwords(child_meta, permissions.readable_fieldnames(child_meta, user, perm_meta))
+            query = ListQuery.build(
+                child_meta, fields=["*"], filters=[["parent", "in", names], ["parentfield", "=", table.fieldname]],
+                order_by="idx asc", parent=meta.name, readable=readable, default_order=False,
+            )
+            query.page_length = 0  # every child of the page, however many
+            for child in get_backend(child_meta).get_list(query, None):
+                child["doctype"] = child_meta.name
+                by_parent.setdefault(str(child.get("parent")), []).append(child)
+        for name, row in zip(names, rows, strict=True):
+            if isinstance(row, dict):
+                row[table.fieldname] = by_parent.get(name, [])
+            else:
+                row.append(by_parent.get(name, []))
+    if added_name:
+        for row in rows:
+            if isinstance(row, dict):
+                row.pop("name", None)
+            else:
+                row.pop(name_position)
 
 
 def _without_passwords(meta: Meta, readable: set[str] | None) -> set[str] | None:

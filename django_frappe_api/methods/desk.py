@@ -12,15 +12,14 @@ as Frappe's handlers write into ``frappe.response``. Permissions are checked by 
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from .. import document, document_methods, exceptions, fieldtypes, response, rpc
+from .. import document, document_methods, exceptions, fieldtypes, permissions, response, rpc
 from ..filters import load_json_param
 from ..messages import collected, msgprint
 from ..meta import Meta, get_meta
 from ..registry import whitelist
-from ..serialization import strip_nulls
+from ..serialization import doc_as_dict, strip_nulls
 
 SAVE_ACTIONS = {"Save": 0, "Submit": 1, "Update": 1, "Cancel": 2}
 # Fieldtypes a link search matches ``txt`` against (frappe/desk/search.py).
@@ -332,24 +331,24 @@ def run_doc_method(
     """Run a whitelisted document method; the document after the call comes back in ``docs``.
 
     v1 sends ``docs`` (the full document, whose ``modified`` must be current) or ``dt`` + ``dn``, and
-    ``args``; v2 sends ``document`` and ``kwargs``. GET needs read on the document, other verbs write.
+    ``args`` (v2's own ``document`` + ``kwargs`` are accepted too). GET needs read on the document, other
+    verbs write. ``/api/v2/method/run_doc_method`` has its own view in ``views/v2.py``.
     """
-    from .. import document as documents
-
+    call_args = next((value for value in (args, arg, kwargs) if value not in (None, "")), None)
+    call_args = load_json_param(call_args, "args") if isinstance(call_args, str) else call_args
+    call_args = dict(call_args) if isinstance(call_args, dict) else {}
+    options = {"user": request.user, "http_method": request.method}
     if dt:
-        doctype, name = dt, dn or dt
+        doctype = dt
+        result, after = document_methods.run_with_doc(dt, dn or dt, method, call_args, **options)
     else:
         supplied = load_json_param(docs if docs not in (None, "") else document, "document")
         if not isinstance(supplied, dict):
             raise exceptions.ValidationError("'document' must be a dictionary")
-        doctype, name = supplied.get("doctype"), supplied.get("name")
-        documents.check_if_latest(get_meta(doctype).name, name, supplied.get("modified"))
-    call_args = next((value for value in (args, arg, kwargs) if value not in (None, "")), None)
-    call_args = load_json_param(call_args, "args") if isinstance(call_args, str) else call_args
-    call_args = dict(call_args) if isinstance(call_args, dict) else {}
-    result = document_methods.run(doctype, name, method, call_args, user=request.user, http_method=request.method)
-    after = document_methods.name_after(method, name, call_args)
-    # A document deleted or no longer readable after the call is not sent back.
-    with contextlib.suppress(exceptions.DoesNotExistError, exceptions.PermissionError):
-        response.add_docs([documents.get_doc(doctype, after, user=request.user, nulls=False)])
+        doctype = supplied.get("doctype")
+        result, after = document_methods.run_on_document(supplied, method, call_args, **options)
+    if after is not None:  # the document as the method left it (gone after a delete)
+        meta = get_meta(doctype)
+        readable = permissions.readable_fieldnames(meta, request.user)
+        response.add_docs([doc_as_dict(meta, after, nulls=False, readable=readable)])
     return strip_nulls(result) if isinstance(result, dict) and "doctype" in result else result

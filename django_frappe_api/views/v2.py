@@ -225,9 +225,10 @@ class MethodViewSet(V2ViewSet):
                 f"{found.__module__}.{found.__qualname__}" if callable(found) else f"{meta.name}.{method}"
             )
         target = getattr(function, "__func__", function)
+        path = f"{target.__module__}.{target.__qualname__}"  # what Frappe names in its messages
         registry = MethodRegistry()
-        registry.register(function, name=method, methods=whitelisted_verbs(target), allow_guest=allows_guest(target))
-        result = rpc.call(method, self.form, request=request, http_method=_verb(request), registry=registry)
+        registry.register(function, name=path, methods=whitelisted_verbs(target), allow_guest=allows_guest(target))
+        result = rpc.call(path, self.form, request=request, http_method=_verb(request), registry=registry)
         if isinstance(result, HttpResponseBase):
             return result
         return self.respond(result)

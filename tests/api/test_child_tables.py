@@ -185,6 +185,17 @@ def test_bare_table_field_in_fields_nests_the_child_records(admin_client, two_ta
     assert [(r["item"], r["qty"]) for r in body[1]["items"]] == [("gear", 9)]
 
 
+def test_nested_child_records_without_name_and_as_lists(admin_client, two_tasks, api_url):
+    dicts = admin_client.get(api_url("Task"), {"fields": '["title", "items"]', "filters": '{"name": "U"}'})
+    lists = admin_client.get(api_url("Task"), {"fields": '["name", "items"]', "filters": '{"name": "U"}',
+                                               "as_dict": 0 if api_url("x").startswith("/api/resource") else ""})
+
+    [row] = dicts.json()["data"]
+    assert (sorted(row), [child["item"] for child in row["items"]]) == (["items", "title"], ["gear"])
+    [values] = lists.json()["data"]
+    assert (values[0], [child["item"] for child in values[1]]) == ("U", ["gear"])
+
+
 def test_nested_child_records_cost_one_query_per_page(admin_client, task_doctype, api_url, admin_user):
     from django_frappe_api import document
 

@@ -3,6 +3,7 @@ Django model permissions, options classes and controllers, and the query count o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -329,3 +330,22 @@ def test_modified_in_a_payload_is_ignored_when_the_model_has_no_modified_field(n
 
     assert response.status_code == 200
     assert response.json() == {"data": {"name": "North", "docstatus": 0, "idx": 0, "doctype": "Territory"}}
+
+
+def test_if_owner_rows_filter_lists_by_the_owner_foreign_key(customers):
+    rep = UserFactory(username="rep@example.com", roles=["Sales"])
+    Customer.objects.filter(customer_name="Globex").update(owner=rep)
+    snapshot = model_registry.snapshot()
+    current = model_registry.get("Customer")
+    settings = {f.name: getattr(current, f.name) for f in dataclasses.fields(current) if f.name != "model"}
+    model_registry.unregister("Customer")
+    model_registry.register(Customer, **{**settings, "permissions": [{"role": "Sales", "if_owner": 1}]})
+    try:
+        client = client_for(rep)
+        listed = client.get("/api/resource/Customer", {"fields": '["customer_name", "owner"]'})
+        other = client.get(f"/api/resource/Customer/{customers[0].pk}")
+    finally:
+        model_registry.restore(snapshot)
+
+    assert listed.json() == {"data": [{"customer_name": "Globex", "owner": "rep@example.com"}]}
+    assert other.status_code == 403

@@ -13,7 +13,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from django_frappe_api.controllers import DocumentController, controller_registry
+from django_frappe_api.controllers import DocumentController, controller_registry, whitelist_method
 from tests.factories import UserFactory
 from tests.helpers import decoded
 
@@ -331,6 +331,14 @@ class TicketController(DocumentController):
             raise exceptions.ValidationError("No forbidden tickets")
 
 
+    @whitelist_method(methods=["POST"])
+    def close(self, reason: str = ""):
+        self.status = "Closed"
+        self.notes = reason
+        self.save()
+        return {"closed": str(self.name)}
+
+
 @pytest.fixture
 def ticket_controller(storage):
     snapshot = controller_registry.snapshot()
@@ -357,3 +365,13 @@ def test_builtin_document_method(tickets, admin_client, frozen_now):
     data = response.json()["data"]
     assert (data["content"], data["reference_doctype"], str(data["reference_name"])) == (
         "hello", "Ticket", str(tickets[0]))
+
+
+def test_whitelisted_controller_method(tickets, ticket_controller, admin_client):
+    response = admin_client.post(f"/api/v2/document/Ticket/{tickets[0]}/method/close", {"reason": "fixed"},
+                                 format="json")
+
+    assert response.status_code == 200
+    assert response.json()["data"] == {"closed": str(tickets[0])}
+    stored = admin_client.get(f"/api/resource/Ticket/{tickets[0]}").json()["data"]
+    assert (stored["status"], stored["notes"]) == ("Closed", "fixed")
