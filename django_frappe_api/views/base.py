@@ -62,6 +62,8 @@ class FrappeViewSet(ViewSet):
     permission_classes: list = []
     throttle_classes: list = []
     content_negotiation_class = FirstRendererNegotiation
+    # REST routes roll reads back as Frappe does; RPC methods may write on GET (sessions, keys).
+    rollback_reads = False
 
     def dispatch(self, request, *args, **kwargs):
         messages.reset()
@@ -73,6 +75,8 @@ class FrappeViewSet(ViewSet):
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
+        if self.rollback_reads and request.method in ("GET", "HEAD", "QUERY"):
+            transaction.set_rollback(True)  # Frappe never commits a read request (§3.8)
         self._atomic.__exit__(None, None, None)
         return response
 

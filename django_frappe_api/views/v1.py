@@ -51,6 +51,7 @@ class ResourceViewSet(FrappeViewSet):
     """``/resource/<doctype>[/<name>]``: list, create, read, update, delete, document methods."""
 
     api_version = "v1"
+    rollback_reads = True
 
     def list(self, request, doctype: str):
         kwargs = list_kwargs(self.form)

@@ -84,6 +84,8 @@ def _string_param(form: dict[str, Any], key: str) -> str | None:
 class DocumentViewSet(V2ViewSet):
     """``/document/<doctype>[/<name>]`` and the document sub-routes (copy, method, bulk)."""
 
+    rollback_reads = True
+
     def list(self, request, doctype: str):
         form = self.form
         fields = _json_param(form, "fields", (list,), "'fields' must be a list")

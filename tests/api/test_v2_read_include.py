@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from django_frappe_api import document
 from django_frappe_api.models import Document
-from tests.api.rpc_support import NOW, pin_now, todo_doc
+from tests.api.rpc_support import pin_now, todo_doc
 from tests.factories import make_doctype
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +33,8 @@ def call(todo, admin_user, user, monkeypatch):
                             ignore_permissions=True)
     document.insert_doc("Comment", {"comment_type": "Info", "reference_doctype": "ToDo", "reference_name": "call",
                                     "content": "not a comment"}, user=admin_user, ignore_permissions=True)
+    for minute, row in enumerate(Document.objects.filter(doctype_id="Comment").order_by("id")):
+        Document.objects.filter(pk=row.pk).update(creation=dt.datetime(2024, 5, 10, 12, minute, tzinfo=dt.UTC))
     return "call"
 
 
@@ -55,9 +59,9 @@ def test_every_part_beside_data(user_client, call):
         "tags": [],
         "favourites": [],
         "comments": [
-            {"name": first, "creation": NOW, "content": "first", "owner": "jane@example.com",
+            {"name": first, "creation": "2024-05-10 12:00:00", "content": "first", "owner": "jane@example.com",
              "comment_type": "Comment"},
-            {"name": second, "creation": NOW, "content": "second", "owner": "Administrator",
+            {"name": second, "creation": "2024-05-10 12:01:00", "content": "second", "owner": "Administrator",
              "comment_type": "Comment"},
         ],
         "seen": [],
