@@ -12,26 +12,21 @@ costs a few reads.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 DOCTYPES_DIR = Path(__file__).resolve().parent / "doctypes"
 
 
-def builtin_definitions() -> list[dict[str, Any]]:
-    """Every shipped definition, in file-name order."""
-    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(DOCTYPES_DIR.glob("*.json"))]
-
-
 def sync_builtin_doctypes(*args: Any, using: str = "default", **kwargs: Any) -> list[str]:
-    """Create or update the shipped DocTypes; returns their names. Usable as a ``post_migrate`` receiver."""
-    from .definitions import save_definition
+    """Create or update the shipped DocTypes; returns their names. Usable as a ``post_migrate`` receiver.
+
+    Loaded exactly as ``frappe_api_sync_doctypes`` loads any app's files, so both agree on every flag.
+    """
+    from .doctype_files import read_definition_files, sync_definitions
 
     if using != "default":  # the DocType tables live in the default database
         return []
-    definitions = builtin_definitions()
-    names = [definition["name"] for definition in definitions]
-    for definition in definitions:
-        save_definition(definition, known_doctypes=names)
-    return names
+    definitions = read_definition_files([DOCTYPES_DIR])
+    sync_definitions(definitions)
+    return [definition["name"] for _, definition in definitions]
