@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import exceptions, fieldtypes, naming, permissions
+from . import doctype_resource, exceptions, fieldtypes, naming, permissions
 from .backends.base import get_backend
 from .controllers import controller_registry
 from .messages import msgprint
@@ -60,6 +60,9 @@ def get_list(
     default_order: bool = True,
 ) -> list[Any]:
     """Rows of a DocType the user may read, filtered, sorted and paged in the database."""
+    if doctype == doctype_resource.DOCTYPE:
+        return doctype_resource.get_list(fields, filters, order_by, start, page_length, user=user,
+                                         as_dict=as_dict, or_filters=or_filters)
     meta = get_meta(doctype)
     perm_meta = permissions.permission_meta(meta, parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
@@ -211,6 +214,8 @@ def _unsaved_single(meta: Meta) -> dict[str, Any]:
 
 def get_doc(doctype: str, name: Any, *, user: Any, nulls: bool = True) -> dict[str, Any]:
     """One document the user may read, in wire form."""
+    if doctype == doctype_resource.DOCTYPE:
+        return doctype_resource.get(name, user=user)
     meta = get_meta(doctype)
     doc = load_doc(meta, name)
     perm_meta = _check_doc(meta, doc, user, "read")
@@ -280,6 +285,8 @@ def insert_doc(
     """
     if not isinstance(values, dict):
         raise exceptions.ValidationError("Invalid request arguments")
+    if doctype == doctype_resource.DOCTYPE:
+        return doctype_resource.insert(values, user=user)
     meta = get_meta(doctype)
     if meta.istable:
         raise exceptions.ValidationError(
@@ -331,6 +338,8 @@ def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) ->
     """Merge a payload into a stored document (PUT/PATCH semantics, §4.4); wire form with nulls."""
     if not isinstance(values, dict):
         raise exceptions.ValidationError("Invalid request arguments")
+    if doctype == doctype_resource.DOCTYPE:
+        return doctype_resource.update(name, values, user=user)
     meta = get_meta(doctype)
     doc = load_doc(meta, name, for_update=True)
     if meta.istable:
@@ -446,6 +455,9 @@ def _saved(meta: Meta, doc: dict[str, Any]) -> dict[str, Any]:
 
 def delete_doc(doctype: str, name: Any, *, user: Any) -> None:
     """Delete a document the user may delete; submitted or still-linked ones are refused."""
+    if doctype == doctype_resource.DOCTYPE:
+        doctype_resource.delete(name, user=user)
+        return
     meta = get_meta(doctype)
     doc = get_backend(meta).get_doc(meta, name, for_update=True)
     if doc is None:

@@ -193,7 +193,17 @@ class FieldResolver:
                 return table.fieldname
         return None
 
+    @staticmethod
+    def queryable(ref: FieldRef, raw: str) -> FieldRef:
+        """Password hashes may not be filtered, sorted or grouped on: that would let clients probe them."""
+        if ref.fieldtype == "Password":
+            raise exceptions.DataError(f"Field not permitted in query: {raw}")
+        return ref
+
     def resolve_condition(self, condition: Condition) -> FieldRef:
+        return self.queryable(self._condition_ref(condition), condition.fieldname)
+
+    def _condition_ref(self, condition: Condition) -> FieldRef:
         if condition.fieldname == "doctype" and condition.doctype == self.meta.name:
             return FieldRef("doctype", "Data")
         if condition.doctype != self.meta.name:
@@ -319,7 +329,7 @@ def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectIt
         if expression in aliases and resolver.meta.fieldtype_of(expression) is None:
             ref = None  # an output alias, e.g. of an aggregate
         else:
-            ref = resolver.reference(expression, expression)
+            ref = resolver.queryable(resolver.reference(expression, expression), expression)
         result.append(OrderItem(expression, ref, direction == "desc"))
     return result
 
@@ -335,7 +345,7 @@ def parse_group_by(group_by: Any, resolver: FieldResolver, select: list[SelectIt
         if not part:
             continue
         _check_clause(part)
-        refs.append(resolver.reference(part, part))
+        refs.append(resolver.queryable(resolver.reference(part, part), part))
     return refs
 
 

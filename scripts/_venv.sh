@@ -11,6 +11,12 @@ ensure_venv() {
     "$VENV/bin/pip" install -q --upgrade pip
   fi
   local stamp="$VENV/.installed-$(echo "$extras" | tr ',' '-')"
+  # An install with more extras (e.g. test-postgres-mysql) also serves a request for fewer.
+  local existing
+  for existing in "$VENV"/.installed-*; do
+    [ -f "$existing" ] || continue
+    case "$existing" in "$stamp"*) stamp="$existing" ;; esac
+  done
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     "$VENV/bin/pip" install -q -e "$ROOT[$extras]"
     touch "$stamp"

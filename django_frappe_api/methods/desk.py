@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import document, document_methods, exceptions, fieldtypes, permissions, response, rpc
+from .. import document, document_methods, exceptions, fieldtypes, permissions, response, rpc, search
 from ..filters import load_json_param
 from ..messages import collected, msgprint
 from ..meta import Meta, get_meta
@@ -22,10 +22,6 @@ from ..registry import whitelist
 from ..serialization import doc_as_dict, strip_nulls
 
 SAVE_ACTIONS = {"Save": 0, "Submit": 1, "Update": 1, "Cancel": 2}
-# Fieldtypes a link search matches ``txt`` against (frappe/desk/search.py).
-SEARCHABLE_TYPES = frozenset(
-    {"Data", "Text", "Small Text", "Long Text", "Link", "Select", "Read Only", "Text Editor"}
-)
 
 
 # -- form load / save ------------------------------------------------------------------------------
@@ -219,55 +215,6 @@ def reportview_get_count(
 # -- link search -----------------------------------------------------------------------------------
 
 
-def _search_filters(meta: Meta, filters: Any) -> list[Any]:
-    filters = load_json_param(filters, "filters") if filters not in (None, "") else None
-    result: list[Any] = []
-    if isinstance(filters, dict):
-        for key, value in filters.items():
-            if isinstance(value, (list, tuple)) and len(value) >= 2:
-                result.append([meta.name, key, value[0], value[1]])
-            else:
-                result.append([meta.name, key, "=", value])
-    elif isinstance(filters, list):
-        result.extend(filters)
-    enabled, disabled = meta.get_field("enabled"), meta.get_field("disabled")
-    if enabled is not None and enabled.fieldtype == "Check":
-        result.append([meta.name, "enabled", "=", 1])
-    if disabled is not None and disabled.fieldtype == "Check":
-        result.append([meta.name, "disabled", "!=", 1])
-    return result
-
-
-def _search_fields(meta: Meta, searchfield: str) -> list[str]:
-    """``name``, the title field, the requested search field, then the DocType's search fields."""
-    fields = ["name"]
-    for fieldname in (meta.title_field, searchfield, *meta.search_fields):
-        if fieldname and fieldname not in fields:
-            fields.append(fieldname)
-    return fields
-
-
-def build_for_autosuggest(rows: list[list[Any]], meta: Meta) -> list[dict[str, Any]]:
-    """``[{"value": name, "description": "other, fields"}]`` (plus ``label`` when titles show in links)."""
-
-    def describe(parts: list[Any]) -> str:
-        seen: list[str] = []
-        for part in parts:
-            text = "" if part is None else str(part)
-            if text and text not in seen:
-                seen.append(text)
-        return ", ".join(seen)
-
-    results = []
-    for row in rows:
-        if meta.properties.get("show_title_field_in_link") and meta.title_field:
-            label, rest = row[1], [row[0], *[value for value in row[2:] if value != row[1]]]
-            results.append({"value": row[0], "label": label, "description": describe(rest)})
-        else:
-            results.append({"value": row[0], "description": describe(row[1:])})
-    return results
-
-
 @whitelist(name="frappe.desk.search.search_link")
 def search_link(
     request: Any,
@@ -280,37 +227,22 @@ def search_link(
     reference_doctype: str | None = None,
     ignore_user_permissions: Any = False,
 ) -> list[dict[str, Any]]:
-    """Documents whose name, title or search fields contain ``txt``; prefix matches on name first."""
+    """Documents whose name, title or search fields contain ``txt``; prefix matches on name first.
+
+    The same search as ``GET /api/v2/doctype/<dt>/search`` (``search.py``); a custom ``query`` is a
+    whitelisted function called with Frappe's positional arguments.
+    """
     meta = get_meta(doctype)
     txt = (txt or "").strip()
-    searchfield = searchfield or "name"
-    if searchfield != "name" and meta.get_field(searchfield) is None:
+    if searchfield and searchfield != "name" and meta.get_field(searchfield) is None:
         raise exceptions.DataError(f"Invalid Search Field {searchfield}")
-    page_length = fieldtypes.cint(page_length) or 10
-    if query:
-        entry = rpc.resolve(query, request.user, None)
-        extra = {"request": request} if entry.wants_request else {}
-        rows = entry.func(meta.name, txt, searchfield, 0, page_length, filters, **extra) or []
-    else:
-        or_filters = []
-        if txt:
-            for fieldname in ["name", meta.title_field, *meta.search_fields]:
-                field = meta.get_field(fieldname) if fieldname else None
-                if fieldname == "name" or (field is not None and field.fieldtype in SEARCHABLE_TYPES):
-                    or_filters.append([meta.name, fieldname, "like", f"%{txt}%"])
-        rows = document.get_list(
-            meta.name,
-            user=request.user,
-            fields=_search_fields(meta, searchfield),
-            filters=_search_filters(meta, filters),
-            or_filters=or_filters,
-            order_by=f"{meta.default_order_by}, idx desc",
-            page_length=page_length,
-            as_dict=False,
-        )
-    rows = [list(row.values()) if isinstance(row, dict) else list(row) for row in rows]
-    rows.sort(key=lambda row: (not str(row[0]).lower().startswith(txt.lower()), str(row[0])))
-    return build_for_autosuggest(rows, meta)
+    page_length = fieldtypes.cint(page_length) or search.DEFAULT_LIMIT
+    if not query:
+        return search.search_link(meta.name, txt, user=request.user, filters=filters, limit=page_length)
+    entry = rpc.resolve(query, request.user, None)
+    extra = {"request": request} if entry.wants_request else {}
+    rows = entry.func(meta.name, txt, searchfield or "name", 0, page_length, filters, **extra) or []
+    return search.autosuggest(meta, [list(row.values()) if isinstance(row, dict) else list(row) for row in rows])
 
 
 # -- run_doc_method --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http.response import HttpResponseBase
 
-from .. import doctype_resource, document, document_methods, exceptions, fieldtypes, parsers, rpc
+from .. import document, document_methods, exceptions, fieldtypes, parsers, rpc
 from ..serialization import strip_nulls
 from .base import FrappeViewSet
 
@@ -54,30 +54,19 @@ class ResourceViewSet(FrappeViewSet):
     rollback_reads = True
 
     def list(self, request, doctype: str):
-        kwargs = list_kwargs(self.form)
-        if doctype == doctype_resource.DOCTYPE:
-            rows = doctype_resource.get_list(
-                kwargs["fields"], kwargs["filters"], kwargs["order_by"], kwargs["start"], kwargs["page_length"],
-                user=request.user, as_dict=kwargs["as_dict"], or_filters=kwargs["or_filters"],
-            )
-        else:
-            rows = document.get_list(doctype, user=request.user, **kwargs)
-            if self.form.get("expand"):
-                rows = document.expand_list_links(doctype, rows, self.form["expand"], user=request.user)
+        rows = document.get_list(doctype, user=request.user, **list_kwargs(self.form))
+        if self.form.get("expand"):
+            rows = document.expand_list_links(doctype, rows, self.form["expand"], user=request.user)
         return self.respond(rows)
 
     def create(self, request, doctype: str):
         values = parsers.v1_payload(request, self.form)
-        if doctype == doctype_resource.DOCTYPE:
-            return self.respond(doctype_resource.insert(values, user=request.user))
         doc = document.insert_doc(doctype, values, user=request.user)
         return self.respond(strip_nulls(doc))
 
     def retrieve(self, request, doctype: str, name: str):
         if "run_method" in self.form:
             return self._run_method(request, doctype, name)
-        if doctype == doctype_resource.DOCTYPE:
-            return self.respond(doctype_resource.get(name, user=request.user))
         if fieldtypes.sbool(self.form.get("expand_links")) is True:
             doc = document.get_doc(doctype, name, user=request.user, nulls=True)
             return self.respond(document.expand_doc_links(doctype, doc, user=request.user))
@@ -85,16 +74,11 @@ class ResourceViewSet(FrappeViewSet):
 
     def update(self, request, doctype: str, name: str):
         values = parsers.v1_payload(request, self.form)
-        if doctype == doctype_resource.DOCTYPE:
-            return self.respond(doctype_resource.update(name, values, user=request.user))
         doc = document.update_doc(doctype, name, values, user=request.user)
         return self.respond(strip_nulls(doc))
 
     def destroy(self, request, doctype: str, name: str):
-        if doctype == doctype_resource.DOCTYPE:
-            doctype_resource.delete(name, user=request.user)
-        else:
-            document.delete_doc(doctype, name, user=request.user)
+        document.delete_doc(doctype, name, user=request.user)
         return self.respond("ok", status=202)
 
     def run_method(self, request, doctype: str, name: str):

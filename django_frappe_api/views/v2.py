@@ -19,7 +19,6 @@ from django.http.response import HttpResponseBase
 from .. import (
     bulk,
     discovery,
-    doctype_resource,
     document,
     document_methods,
     exceptions,
@@ -118,15 +117,11 @@ class DocumentViewSet(V2ViewSet):
     def create(self, request, doctype: str):
         values = dict(self.form)
         values.pop("doctype", None)
-        if doctype == doctype_resource.DOCTYPE:
-            return self.respond(doctype_resource.insert(values, user=request.user))
         doc = document.insert_doc(doctype, values, user=request.user)
         return self.respond(strip_nulls(doc))
 
     def retrieve(self, request, doctype: str, name: str):
         parts = include.parse_include(self.form.get("include"), include.DOCUMENT_PARTS)
-        if doctype == doctype_resource.DOCTYPE:
-            return self.respond(doctype_resource.get(name, user=request.user))
         doc = document.get_doc(doctype, name, user=request.user, nulls=False)
         extra = include.document_parts(doctype, doc, parts, user=request.user) if parts else None
         return self.respond(doc, extra=extra)
@@ -134,15 +129,10 @@ class DocumentViewSet(V2ViewSet):
     def update(self, request, doctype: str, name: str):
         values = dict(self.form)
         values.pop("doctype", None)
-        if doctype == doctype_resource.DOCTYPE:
-            return self.respond(doctype_resource.update(name, values, user=request.user))
         return self.respond(strip_nulls(document.update_doc(doctype, name, values, user=request.user)))
 
     def destroy(self, request, doctype: str, name: str):
-        if doctype == doctype_resource.DOCTYPE:
-            doctype_resource.delete(name, user=request.user)
-        else:
-            document.delete_doc(doctype, name, user=request.user)
+        document.delete_doc(doctype, name, user=request.user)
         return self.respond("ok", status=202)
 
     def copy(self, request, doctype: str, name: str):

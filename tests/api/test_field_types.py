@@ -356,3 +356,18 @@ def test_fetch_from_fills_read_only_mirror_fields(admin_client, admin_user, todo
     response = admin_client.post(api_url("Follow Up"), {"todo": todo_name, "todo_status": "forged"}, format="json")
 
     assert response.json()["data"]["todo_status"] == "Closed"
+
+
+@pytest.mark.parametrize("params", [
+    {"filters": '[["secret", "like", "pbkdf2%"]]'},
+    {"order_by": "secret desc"},
+    {"fields": '["secret", "count(name) as n"]', "group_by": "secret"},
+])
+def test_password_fields_cannot_be_filtered_sorted_or_grouped(admin_client, zoo, api_url, params):
+    created(admin_client, api_url, {"secret": "s3cret"})
+
+    response = admin_client.get(api_url("Field Zoo"), params)
+
+    assert response.status_code == 417
+    body = response.json()
+    assert (body.get("exc_type") or body["errors"][0]["type"]) == "DataError"
