@@ -571,6 +571,8 @@ def _apply_values(meta: Meta, doc: dict[str, Any], values: dict[str, Any], *, us
         elif field.fieldtype == "Password":
             _set_password(meta, doc, field, value)
         elif field.holds_value:
+            if not is_new and field.read_only and not meta.istable:
+                continue  # read-only fields keep their stored value on update (set by the server or hooks)
             if not is_new and field.set_only_once and doc.get(key) not in (None, "", 0):
                 incoming = _coerce_field(meta, field, value)
                 if incoming != doc.get(key):

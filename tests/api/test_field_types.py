@@ -371,3 +371,17 @@ def test_password_fields_cannot_be_filtered_sorted_or_grouped(admin_client, zoo,
     assert response.status_code == 417
     body = response.json()
     assert (body.get("exc_type") or body["errors"][0]["type"]) == "DataError"
+
+
+def test_read_only_field_keeps_its_value_on_update(admin_client, db, api_url):
+    make_doctype("Invoice", [
+        {"fieldname": "title", "label": "Title", "fieldtype": "Data"},
+        {"fieldname": "total", "label": "Total", "fieldtype": "Currency", "read_only": 1},
+    ], autoname="Prompt")
+    created_response = admin_client.post(api_url("Invoice"), {"name": "INV-1", "total": 10}, format="json")
+    assert created_response.json()["data"]["total"] == 10.0  # set on insert
+
+    response = admin_client.put(api_url("Invoice", "INV-1"), {"title": "New", "total": 999}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["data"]["title"], response.json()["data"]["total"]) == ("New", 10.0)
