@@ -15,20 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
-    Avg,
-    Count,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     TextField,
 )
 from django.db.models.fields.json import KeyTextTransform
@@ -44,7 +39,6 @@ from .sql import Aliases, SQLBackend, wire_value
 # Standard fields that are real columns of Document.
 _COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS)
 _DATETIME_COLUMNS = frozenset({"creation", "modified"})
-_AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
 
 def _json_value(fieldtype: str, path: str):

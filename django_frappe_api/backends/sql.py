@@ -170,10 +170,10 @@ class SQLBackend:
                   limit: int | None = None) -> int:
         queryset, aliases, where = self._filtered(query, row_condition)
         queryset = aliases.apply(queryset).filter(where)
-        if distinct:
-            queryset = queryset.values("name").distinct()
-        if limit:
-            return len(queryset.values_list("id", flat=True)[:limit]) if not distinct else len(queryset[:limit])
+        if distinct:  # rows repeated by child-table joins count once
+            queryset = queryset.values("pk").distinct()
+        if limit:  # COUNT over a LIMITed subquery: the database stops after `limit` rows
+            return queryset[:limit].count()
         return queryset.count()
 
 
