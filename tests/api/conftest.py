@@ -11,9 +11,32 @@ from dataclasses import dataclass
 
 import pytest
 
+from django_frappe_api.controllers import controller_registry
 from django_frappe_api.meta import Meta
 from django_frappe_api.registry import model_registry
 from tests.factories import make_doctype
+
+from .rpc_support import Rpc, pin_now
+
+
+@pytest.fixture(params=["v1", "v2"])
+def rpc(request) -> Rpc:
+    """URL and body helpers for RPC tests, once per API version."""
+    return Rpc(request.param)
+
+
+@pytest.fixture
+def now(monkeypatch) -> str:
+    """The pinned clock of RPC tests."""
+    return pin_now(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def restore_controllers():
+    """Controllers registered by a test do not leak into the next one."""
+    snapshot = controller_registry.snapshot()
+    yield
+    controller_registry.restore(snapshot)
 
 TICKET_PERMISSIONS = [
     {"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},

@@ -9,19 +9,9 @@ import pytest
 from django_frappe_api import document
 
 from ..factories import make_doctype
-from .rpc_support import Rpc, body, make_todo, pin_now, todo_doc
+from .rpc_support import body, make_todo, todo_doc
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["v1", "v2"])
-def rpc(request) -> Rpc:
-    return Rpc(request.param)
-
-
-@pytest.fixture
-def now(monkeypatch) -> str:
-    return pin_now(monkeypatch)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django_frappe_api.builtin_doctypes import sync_builtin_doctypes
 from django_frappe_api.models import DocType
 
 from ..factories import make_doctype
-from .rpc_support import NOW, Rpc, body, make_todo, pin_now, todo_doc
+from .rpc_support import NOW, Rpc, body, make_todo, todo_doc
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,6 @@ FULL_RIGHTS = {
     "select": 1, "read": 1, "write": 1, "create": 1, "delete": 1, "submit": 1, "cancel": 1, "amend": 1,
     "report": 1, "export": 1, "import": 0, "share": 1, "print": 1, "email": 1,
 }  # fmt: skip
-
-
-@pytest.fixture(params=["v1", "v2"])
-def rpc(request) -> Rpc:
-    return Rpc(request.param)
-
-
-@pytest.fixture
-def now(monkeypatch) -> str:
-    return pin_now(monkeypatch)
 
 
 @pytest.fixture

@@ -10,21 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from django_frappe_api import document
 
-from .rpc_support import NOW, Rpc, body, make_todo, pin_now
+from .rpc_support import NOW, body, make_todo
 
 pytestmark = pytest.mark.django_db
 
 CONTENT = b"hello world\n"
-
-
-@pytest.fixture(params=["v1", "v2"])
-def rpc(request) -> Rpc:
-    return Rpc(request.param)
-
-
-@pytest.fixture
-def now(monkeypatch) -> str:
-    return pin_now(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

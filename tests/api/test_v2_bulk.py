@@ -18,13 +18,6 @@ from tests.factories import make_doctype
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def restore_controllers():
-    snapshot = controller_registry.snapshot()
-    yield
-    controller_registry.restore(snapshot)
-
-
 @pytest.fixture
 def todos(todo, admin_user):
     for name in ("a", "b", "c", "d"):

@@ -19,13 +19,6 @@ NOT_WHITELISTED = ("<details><summary>You are not permitted to access this resou
 CONTROLLER = "tests.api.test_v2_methods.todo_controller.<locals>.ToDoController"
 
 
-@pytest.fixture(autouse=True)
-def restore_controllers():
-    snapshot = controller_registry.snapshot()
-    yield
-    controller_registry.restore(snapshot)
-
-
 @pytest.fixture
 def todo_controller(todo):
     @register_controller("ToDo")
