@@ -43,6 +43,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FILE_SIZE": 10 * 1024 * 1024,
     # Let guests call `upload_file` (Frappe's System Settings "Allow Guests to Upload Files").
     "ALLOW_GUEST_UPLOADS": False,
+    # How `/files/...` and `/private/files/...` are sent: None streams them through Django's storage API;
+    # "X-Accel-Redirect" (nginx) or "X-Sendfile" (Apache, lighttpd) hand the sending to the web server.
+    "FILE_SERVE_HEADER": None,
+    # X-Accel-Redirect value = this prefix + the storage path (an nginx `internal` location over MEDIA_ROOT).
+    "FILE_SERVE_PREFIX": "/protected/",
+    # Fernet key (urlsafe base64, 32 bytes) that encrypts Password fields; None derives one from SECRET_KEY
+    # (and SECRET_KEY_FALLBACKS for reading values encrypted before a key rotation).
+    "ENCRYPTION_KEY": None,
     # Serve the user model as the User DocType and groups as Role.
     "USER_DOCTYPES": True,
     # v2 bulk endpoints queue the work when they get more items than this (Frappe's site config
@@ -111,6 +119,20 @@ class APISettings:
     @property
     def ALLOW_GUEST_UPLOADS(self) -> bool:
         return bool(self._get("ALLOW_GUEST_UPLOADS"))
+
+    @property
+    def FILE_SERVE_HEADER(self) -> str | None:
+        value = self._get("FILE_SERVE_HEADER")
+        return str(value) if value else None
+
+    @property
+    def FILE_SERVE_PREFIX(self) -> str:
+        return str(self._get("FILE_SERVE_PREFIX"))
+
+    @property
+    def ENCRYPTION_KEY(self) -> str | None:
+        value = self._get("ENCRYPTION_KEY")
+        return str(value) if value else None
 
     @property
     def USER_DOCTYPES(self) -> bool:

@@ -18,11 +18,10 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import doctype_resource, exceptions, fieldtypes, naming, permissions
+from . import doctype_resource, exceptions, fieldtypes, naming, passwords, permissions
 from .backends.base import get_backend
 from .controllers import controller_registry
 from .messages import msgprint
@@ -581,8 +580,9 @@ def _apply_values(meta: Meta, doc: dict[str, Any], values: dict[str, Any], *, us
 
 
 def _set_password(meta: Meta, doc: dict[str, Any], field: FieldMeta, value: Any) -> None:
-    """Store a Password value hashed. Asterisks (what a form shows for a saved password) keep the stored
-    one; a model-backed DocType gets the clear value, for its backend to hash (``set_password``)."""
+    """Store a Password value encrypted (``passwords.py``: Frappe encrypts them, so ``get_password`` can
+    read them back). Asterisks (what a form shows for a saved password) keep the stored one; a
+    model-backed DocType gets the clear value, for its backend to hash (``set_password``)."""
     if isinstance(value, (list, dict)):
         raise exceptions.ValidationError(f"Value for {field.display_label} cannot be a list")
     if value in (None, ""):
@@ -590,7 +590,7 @@ def _set_password(meta: Meta, doc: dict[str, Any], field: FieldMeta, value: Any)
     elif isinstance(value, str) and set(value) == {"*"}:
         return
     else:
-        doc[field.fieldname] = make_password(str(value)) if meta.backend == "generic" else str(value)
+        doc[field.fieldname] = passwords.encrypt(str(value)) if meta.backend == "generic" else str(value)
 
 
 def _coerce_field(meta: Meta, field: FieldMeta, value: Any) -> Any:
