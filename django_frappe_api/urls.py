@@ -6,13 +6,15 @@ Usage (the host's root URLconf)::
 
 Routes read like Frappe's ``url_rules`` (``frappe/api/v1.py``): trailing slashes optional, no
 redirects, document names may contain slashes, and anything else under ``api/`` is a Frappe 404.
+Uploaded files are served at the site root (``/files/...``, ``/private/files/...``) as in Frappe;
+a host that mounts the API elsewhere can include ``file_patterns`` at its root on their own.
 """
 
 from __future__ import annotations
 
-from django.urls import include, re_path
+from django.urls import include, path, re_path
 
-from .views import auth, v1, v2
+from .views import auth, files, v1, v2
 from .views.base import NotFoundV2ViewSet, NotFoundViewSet
 
 app_name = "frappe_api"
@@ -130,7 +132,13 @@ v2_patterns = [
     re_path(r"^.*$", NotFoundV2ViewSet.as_view(_ANY), name="v2-not-found"),
 ]
 
+file_patterns = [
+    re_path(r"^files/(?P<path>.+)$", files.FileViewSet.as_view({"get": "public"}), name="public-file"),
+    re_path(r"^private/files/(?P<path>.+)$", files.FileViewSet.as_view({"get": "private"}), name="private-file"),
+]
+
 urlpatterns = [
+    path("", include((file_patterns, "files"))),
     re_path(r"^api/v2/", include((v2_patterns, "v2"))),
     re_path(r"^api/v1/", include((v1_patterns, "v1"))),
     re_path(r"^api/", include((v1_patterns, "v1-legacy"))),

@@ -1,35 +1,38 @@
-"""``upload_file`` (§5.5): multipart uploads stored with Django's ``default_storage`` as File documents.
+"""File built-ins (§5.5): ``upload_file``, ``frappe.client.attach_file`` and ``download_file``.
 
 Usage::
 
     POST /api/method/upload_file   (multipart: file=@photo.png, is_private=0, doctype=ToDo, docname=...)
     -> {"message": {"name": "...", "file_name": "photo.png", "file_url": "/files/photo.png", ..., "doctype": "File"}}
+    POST /api/method/frappe.client.attach_file  {"filename": "a.txt", "filedata": "aGk=", "decode_base64": 1, ...}
+    GET  /api/method/download_file?file_url=/private/files/a.txt   -> the bytes, as an attachment
 
-Public files are stored under ``files/``, private ones under ``private/files/``; ``file_url`` keeps
-Frappe's form (``/files/<name>``, ``/private/files/<name>``), so the host serves ``MEDIA_ROOT/files``
-at ``/files/``. Files larger than ``FRAPPE_API["MAX_FILE_SIZE"]`` are refused; guests may upload only
-when ``FRAPPE_API["ALLOW_GUEST_UPLOADS"]`` is on.
+Contents go to Django's storage through ``file_storage`` (``files/`` and ``private/files/``), and
+``file_url`` keeps Frappe's form, served by ``views/files.py``. Files larger than
+``FRAPPE_API["MAX_FILE_SIZE"]`` and empty ones are refused; guests may upload only when
+``FRAPPE_API["ALLOW_GUEST_UPLOADS"]`` is on. A failed request leaves neither a File row nor content.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
 import mimetypes
 import posixpath
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.html import escape
 
-from .. import document, exceptions, fieldtypes, parsers, permissions, rpc
+from .. import document, exceptions, fieldtypes, file_access, file_serving, file_storage, parsers, permissions, rpc
 from ..conf import api_settings
 from ..meta import get_meta
 from ..registry import whitelist
 from ..serialization import strip_nulls
 
-PUBLIC_PREFIX = "files/"
-PRIVATE_PREFIX = "private/files/"
+MISSING_FILE = "Fields `file_name` or `file_url` must be set for File"
 # What guests and users without desk access may upload (frappe/handler.py ALLOWED_MIMETYPES).
 ALLOWED_MIMETYPES = frozenset(
     {
@@ -62,35 +65,9 @@ def check_write_permission(doctype: str | None, docname: Any, user: Any) -> None
     permissions.check_doctype_permission(meta, user, "write")
 
 
-def _clean_file_name(name: str) -> str:
-    name = posixpath.basename(str(name).replace("\\", "/")).strip().lstrip(".")
-    return name or "file"
-
-
 def _file_type(file_name: str) -> str | None:
     extension = posixpath.splitext(file_name)[1].lstrip(".")
     return extension.upper() or None
-
-
-def store_content(file_name: str, content: bytes, *, is_private: bool) -> tuple[str, str]:
-    """Save bytes under ``files/`` or ``private/files/``; returns ``(file_url, file_name)``.
-
-    A name already taken by other content gets the hash's last six characters, as Frappe does;
-    the same content under the same name is stored once.
-    """
-    prefix = PRIVATE_PREFIX if is_private else PUBLIC_PREFIX
-    path = prefix + file_name
-    if default_storage.exists(path):
-        with default_storage.open(path, "rb") as existing:
-            if existing.read() == content:
-                return "/" + path, file_name
-        stem, extension = posixpath.splitext(file_name)
-        file_name = f"{stem}{hashlib.md5(content, usedforsecurity=False).hexdigest()[-6:]}{extension}"
-        path = prefix + file_name
-        if default_storage.exists(path):
-            return "/" + path, file_name
-    saved = default_storage.save(path, ContentFile(content))
-    return "/" + saved, posixpath.basename(saved)
 
 
 def _check_mimetype(file_name: str, user: Any) -> None:
@@ -103,15 +80,6 @@ def _check_size(size: int) -> None:
     limit = api_settings.MAX_FILE_SIZE
     if size > limit:
         raise MaxFileSizeReachedError(f"File size exceeded the maximum allowed size of {limit / 1048576} MB")
-
-
-def _registered_url(file_url: str) -> bool:
-    if file_url.startswith(("http://", "https://")):
-        return True
-    for prefix in ("/" + PUBLIC_PREFIX, "/" + PRIVATE_PREFIX):
-        if file_url.startswith(prefix):
-            return default_storage.exists(file_url.lstrip("/"))
-    return False
 
 
 @whitelist(name="upload_file", aliases=["frappe.handler.upload_file"], allow_guest=True)
@@ -148,34 +116,57 @@ def upload_file(
         "attached_to_name": None if docname in (None, "") else str(docname),
         "attached_to_field": fieldname or None,
     }
-    stored_url = None
     if upload is not None:
-        name = _clean_file_name(upload.name)
+        name = file_storage.clean_file_name(upload.name)
         _check_size(upload.size)
         _check_mimetype(name, user)
-        content = upload.read()
-        stored_url, name = store_content(name, content, is_private=private)
-        values.update(
-            file_name=name, file_url=stored_url, is_private=int(private), file_size=len(content),
-            content_hash=hashlib.md5(content, usedforsecurity=False).hexdigest(), file_type=_file_type(name),
-        )
-    elif file_url:
-        if not _registered_url(file_url):
-            raise exceptions.ValidationError("URL must start with http:// or https://")
-        name = _clean_file_name(file_name or file_url.split("?", 1)[0])
+        return _save_content(name, upload.read(), private, values, user=user, ignore_permissions=is_guest,
+                             attach=(doctype, docname, fieldname))
+    if file_url:
+        _check_registered_url(file_url, user)
+        name = file_storage.clean_file_name(file_name or file_url.split("?", 1)[0])
         values.update(
             file_name=name, file_url=file_url, file_type=_file_type(name),
-            is_private=int(private or file_url.startswith("/" + PRIVATE_PREFIX)),
+            is_private=int(private or file_storage.is_private_url(file_url)),
         )
-    else:
-        raise exceptions.MandatoryError("Fields `file_name` or `file_url` must be set for File")
-    try:
         saved = document.insert_doc("File", values, user=user, ignore_permissions=is_guest)
-    except Exception:
-        if stored_url and not _still_used(stored_url):
-            default_storage.delete(stored_url.lstrip("/"))
+        _set_attached_field(doctype, docname, fieldname, saved["file_url"], user, is_guest)
+        return strip_nulls(saved)
+    raise exceptions.MandatoryError(MISSING_FILE)
+
+
+def _check_registered_url(file_url: str, user: Any) -> None:
+    """A URL must be remote or name stored content; a private one only content the user may already read
+    (else anyone could register someone else's private URL and own a File record for it)."""
+    if file_url.startswith(("http://", "https://")):
+        return
+    path = file_storage.storage_path(file_url)
+    if path is None or not file_storage.exists(path):
+        raise exceptions.ValidationError("URL must start with http:// or https://")
+    if file_storage.is_private_url(file_url) and file_access.find_downloadable(file_url, user) is None:
+        raise file_serving.forbidden()
+
+
+def _save_content(
+    name: str, content: bytes, private: bool, values: dict[str, Any], *, user: Any, ignore_permissions: bool,
+    attach: tuple[Any, Any, Any],
+) -> dict[str, Any]:
+    """Store the bytes, insert their File record and fill the target's Attach field, all or nothing."""
+    if not content:
+        raise exceptions.ValidationError(f"File {escape(name)} is empty")
+    stored_url, name = file_storage.store(name, content, is_private=private)
+    values.update(
+        file_name=name, file_url=stored_url, is_private=int(private), file_size=len(content),
+        content_hash=hashlib.md5(content, usedforsecurity=False).hexdigest(), file_type=_file_type(name),
+    )
+    try:
+        with transaction.atomic():
+            saved = document.insert_doc("File", values, user=user, ignore_permissions=ignore_permissions)
+            _set_attached_field(*attach, saved["file_url"], user, ignore_permissions)
+    except BaseException:
+        if not _still_used(stored_url):
+            file_storage.delete(stored_url)
         raise
-    _set_attached_field(doctype, docname, fieldname, saved["file_url"], user, is_guest)
     return strip_nulls(saved)
 
 
@@ -192,3 +183,60 @@ def _set_attached_field(doctype: Any, docname: Any, fieldname: Any, file_url: st
         return
     with contextlib.suppress(exceptions.DoesNotExistError):  # not saved yet: the form sets it on save
         document.update_doc(meta.name, docname, {fieldname: file_url}, user=user)
+
+
+def _decoded(filedata: Any, decode_base64: Any) -> bytes:
+    """``filedata`` as bytes: base64 (a ``data:...;base64,`` prefix allowed) when ``decode_base64``, else text."""
+    if filedata is None:
+        return b""
+    if not isinstance(filedata, str):
+        raise exceptions.ValidationError("filedata must be a string")
+    flag = fieldtypes.sbool(decode_base64)
+    if not (flag is True or (not isinstance(flag, str) and bool(flag))):
+        return filedata.encode()
+    encoded = filedata.split(",", 1)[1] if "," in filedata else filedata
+    try:
+        return base64.b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise exceptions.ValidationError("filedata is not valid base64") from None
+
+
+@whitelist(name="frappe.client.attach_file", methods=["POST", "PUT"])
+def attach_file(
+    request: Any,
+    filename: str | None = None,
+    filedata: Any = None,
+    doctype: str | None = None,
+    docname: Any = None,
+    folder: str | None = None,
+    decode_base64: Any = False,
+    is_private: Any = None,
+    docfield: str | None = None,
+) -> Any:
+    """Store ``filedata`` as a File attached to a document the user may read; ``docfield`` gets its URL."""
+    user = request.user
+    document.check_permission(doctype, docname, "read", user=user)  # Frappe: doc.check_permission()
+    if not filename:
+        raise exceptions.MandatoryError(MISSING_FILE)
+    name = file_storage.clean_file_name(filename)
+    content = _decoded(filedata, decode_base64)
+    _check_size(len(content))
+    values: dict[str, Any] = {
+        "folder": folder or "Home", "attached_to_doctype": get_meta(doctype).name,
+        "attached_to_name": str(docname), "attached_to_field": docfield or None,
+    }
+    return _save_content(name, content, bool(fieldtypes.cint(is_private)), values, user=user,
+                         ignore_permissions=False, attach=(doctype, docname, docfield))
+
+
+@whitelist(name="download_file", aliases=["frappe.handler.download_file"], allow_guest=True, xss_safe=True)
+def download_file(request: Any, file_url: str | None = None) -> Any:
+    """The bytes of a File the caller may read, as an attachment (Frappe's ``frappe.handler.download_file``)."""
+    if not isinstance(file_url, str) or not file_access.files_with_url(file_url):
+        raise exceptions.DoesNotExistError("File not found", doctype="File")
+    if file_access.find_downloadable(file_url, request.user) is None:
+        raise exceptions.PermissionError()
+    path = file_storage.storage_path(file_url)
+    if path is None:
+        raise file_serving.not_found()
+    return file_serving.serve(path, attachment=True)
