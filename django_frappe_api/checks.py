@@ -38,6 +38,30 @@ def check_settings(app_configs, **kwargs) -> list:
     if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
         message = "FRAPPE_API['LOGIN_ATTEMPTS'] must be a non-negative integer."
         errors.append(Error(message, id="django_frappe_api.E004"))
+    return errors + _file_setting_errors(value)
+
+
+def _file_setting_errors(value: dict) -> list:
+    """File serving (E006) and the Password encryption key (E007)."""
+    from .file_serving import SERVE_HEADERS
+
+    errors: list = []
+    header = value.get("FILE_SERVE_HEADER")
+    prefix = value.get("FILE_SERVE_PREFIX", "/")
+    if header not in (None, *SERVE_HEADERS) or not (isinstance(prefix, str) and prefix.startswith("/")):
+        message = ("FRAPPE_API['FILE_SERVE_HEADER'] must be None, 'X-Accel-Redirect' or 'X-Sendfile', and "
+                   "FILE_SERVE_PREFIX a path starting with '/'.")
+        errors.append(Error(message, id="django_frappe_api.E006"))
+    key = value.get("ENCRYPTION_KEY")
+    if key is not None:
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(key)
+        except (TypeError, ValueError):
+            errors.append(Error("FRAPPE_API['ENCRYPTION_KEY'] must be a Fernet key (32 url-safe base64-encoded "
+                                "bytes) or None.", hint="Make one with Fernet.generate_key().",
+                                id="django_frappe_api.E007"))
     return errors
 
 

@@ -196,7 +196,7 @@ def test_read_permission_on_the_attached_document_opens_the_file(user, user_clie
 
 def test_attached_document_the_user_cannot_read_keeps_the_file_closed(admin_client, admin_user, bob, bob_client):
     make_doctype("Contract", [{"fieldname": "title", "label": "Title", "fieldtype": "Data"}], autoname="Prompt",
-                 permissions=[{"role": "System Manager"}, {"role": "Legal", "read": 1}])
+                 permissions=[{"role": "System Manager"}, {"role": "Legal", "read": 1, "write": 0, "create": 0}])
     document.insert_doc("Contract", {"name": "C-1"}, user=admin_user)
     upload(admin_client, is_private="1", doctype="Contract", docname="C-1")
 
@@ -212,7 +212,7 @@ def test_attached_document_the_user_cannot_read_keeps_the_file_closed(admin_clie
 
 def test_guests_are_refused_even_on_a_document_they_could_read(admin_client, admin_user, guest_client):
     make_doctype("Notice", [{"fieldname": "title", "label": "Title", "fieldtype": "Data"}], autoname="Prompt",
-                 permissions=[{"role": "System Manager"}, {"role": "Guest", "read": 1}])
+                 permissions=[{"role": "System Manager"}, {"role": "Guest", "read": 1, "write": 0, "create": 0}])
     document.insert_doc("Notice", {"name": "N-1"}, user=admin_user)
     upload(admin_client, is_private="1", doctype="Notice", docname="N-1")
 
