@@ -39,7 +39,6 @@ def memo(admin_user):
 
 def read_all(response) -> bytes:
     data = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return data
 
 

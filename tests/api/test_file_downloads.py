@@ -52,10 +52,10 @@ def upload(client, name: str = "notes.txt", content: bytes = CONTENT, url: str =
 
 
 def fetch(client, url: str, data: dict | None = None, method: str = "get"):
-    """The response with its bytes read into ``.body`` and closed (a ``FileResponse`` holds the file open)."""
+    """The response with its bytes read into ``.body``; reading to the end closes the stored file (the test
+    client closes a streamed response at its end, as a WSGI server does)."""
     response = getattr(client, method)(url, data)
     response.body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response
 
 

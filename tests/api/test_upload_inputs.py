@@ -37,7 +37,6 @@ def download(client, file_url: str) -> bytes:
     response = client.get(quote(file_url))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
-    response.close()
     return data
 
 
