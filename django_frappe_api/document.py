@@ -24,6 +24,7 @@ from django.utils import timezone
 from . import doctype_resource, exceptions, fieldtypes, naming, passwords, permissions
 from .backends.base import get_backend
 from .controllers import controller_registry
+from .field_access import FieldAccess
 from .messages import msgprint
 from .meta import FieldMeta, Meta, get_meta
 from .query import ListQuery
@@ -65,9 +66,8 @@ def get_list(
     meta = get_meta(doctype)
     perm_meta = permissions.permission_meta(meta, parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
-    readable = permissions.readable_fieldnames(meta, user, perm_meta if meta.istable else None)
-    readable = _without_passwords(meta, readable)
-    fields, tables, added_name = _split_table_fields(meta, fields, readable)
+    access = FieldAccess(user, meta, perm_meta)
+    fields, tables, added_name = _split_table_fields(meta, fields, access.readable(meta))
     query = ListQuery.build(
         meta,
         fields=fields,
@@ -79,7 +79,7 @@ def get_list(
         page_length=page_length,
         as_dict=as_dict,
         parent=parent,
-        readable=readable,
+        access=access,
         default_order=default_order,
     )
     backend = get_backend(meta)
@@ -137,10 +137,10 @@ def _nest_children(meta: Meta, perm_meta: Meta, rows: list[Any], tables: list[Fi
         child_meta = get_meta(table.options)
         by_parent: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
         if names:
-            readable = _without_passwords(child_meta, permissions.readable_fieldnames(child_meta, user, perm_meta))
             query = ListQuery.build(
                 child_meta, fields=["*"], filters=[["parent", "in", names], ["parentfield", "=", table.fieldname]],
-                order_by="idx asc", parent=meta.name, readable=readable, default_order=False,
+                order_by="idx asc", parent=meta.name, access=FieldAccess(user, child_meta, perm_meta),
+                default_order=False,
             )
             query.page_length = 0  # every child of the page, however many
             for child in get_backend(child_meta).get_list(query, None):
@@ -159,15 +159,6 @@ def _nest_children(meta: Meta, perm_meta: Meta, rows: list[Any], tables: list[Fi
                 row.pop(name_position)
 
 
-def _without_passwords(meta: Meta, readable: set[str] | None) -> set[str] | None:
-    """Password values are never listed, not even masked: selecting one drops it like an unreadable field."""
-    passwords = {f.fieldname for f in meta.data_fields if f.fieldtype == "Password"}
-    if not passwords:
-        return readable
-    names = {f.fieldname for f in meta.fields if f.fieldname} if readable is None else readable
-    return names - passwords
-
-
 def get_count(
     doctype: str,
     *,
@@ -182,7 +173,8 @@ def get_count(
     meta = get_meta(doctype)
     perm_meta = permissions.permission_meta(meta, parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
-    query = ListQuery.build(meta, filters=filters, or_filters=or_filters, parent=parent, default_order=False)
+    query = ListQuery.build(meta, filters=filters, or_filters=or_filters, parent=parent, default_order=False,
+                            access=FieldAccess(user, meta, perm_meta))
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(perm_meta, user, backend.owner_lookup(meta))
     return backend.get_count(query, row_condition, distinct=distinct, limit=limit)

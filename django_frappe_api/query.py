@@ -8,6 +8,9 @@ Usage::
 
 Everything the client sends is parsed here into small specs and checked against the Meta, so that
 a backend only ever sees known field names: nothing user-supplied reaches SQL as text (§7.4-7.7).
+Every field reference, in whichever parameter, is resolved by one ``FieldResolver``, which applies the
+caller's ``FieldAccess``: Link targets need read permission, fields above the caller's permlevel are
+dropped from ``fields`` and refused (403) in aggregates, filters, ``order_by`` and ``group_by``.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from typing import Any
 
 from . import exceptions
 from .conf import api_settings
+from .field_access import FieldAccess
 from .filters import Condition, load_json_param, parse_filters
-from .meta import Meta, get_meta
+from .meta import Meta, doctype_exists, get_meta
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
 RESTRICTED_FUNCTIONS = (
@@ -49,6 +53,18 @@ class FieldRef:
     via: str = ""
     via_kind: str = ""  # "", "child" or "link"
     target_doctype: str = ""
+    # For a Link target the caller reads only their own documents of: the caller's user id; the join
+    # then sees only the target documents with that owner.
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class FilterItem:
+    """One filter condition with its field resolved."""
+
+    ref: FieldRef
+    operator: str
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -74,8 +90,8 @@ class ListQuery:
 
     meta: Meta
     select: list[SelectItem]
-    conditions: list[Condition] = field(default_factory=list)
-    or_conditions: list[Condition] = field(default_factory=list)
+    conditions: list[FilterItem] = field(default_factory=list)
+    or_conditions: list[FilterItem] = field(default_factory=list)
     order: list[OrderItem] = field(default_factory=list)
     group_by: list[FieldRef] = field(default_factory=list)
     distinct: bool = False
@@ -98,16 +114,18 @@ class ListQuery:
         page_length: Any = None,
         as_dict: Any = True,
         parent: str | None = None,
-        readable: set[str] | None = None,
+        access: FieldAccess | None = None,
         default_order: bool = True,
     ) -> ListQuery:
-        """Parse and validate every list parameter; raises Frappe errors on bad input."""
-        resolver = FieldResolver(meta, readable)
+        """Parse and validate every list parameter; raises Frappe errors on bad input.
+
+        ``access`` is the caller's read rights; ``None`` (server code that checked access already)
+        resolves fields without any permission check.
+        """
+        resolver = FieldResolver(meta, access)
         select, distinct = parse_fields(fields, resolver)
-        conditions = parse_filters(filters, meta.name)
-        or_conditions = parse_filters(or_filters, meta.name, "or_filters")
-        for condition in conditions + or_conditions:
-            resolver.resolve_condition(condition)
+        conditions = [resolver.filter_item(c) for c in parse_filters(filters, meta.name)]
+        or_conditions = [resolver.filter_item(c) for c in parse_filters(or_filters, meta.name, "or_filters")]
         group_refs = parse_group_by(group_by, resolver, select)
         order = parse_order_by(order_by, resolver, select)
         has_aggregate = any(item.aggregate for item in select)
@@ -149,11 +167,15 @@ def _cint(value: Any) -> int:
 
 
 class FieldResolver:
-    """Resolves client field names against a Meta, its child tables and its Link targets."""
+    """Resolves client field names against a Meta, its child tables and its Link targets.
 
-    def __init__(self, meta: Meta, readable: set[str] | None) -> None:
+    The one place a field reference becomes a ``FieldRef``; with an ``access`` it also enforces the
+    caller's rights on the DocTypes and fields it reaches.
+    """
+
+    def __init__(self, meta: Meta, access: FieldAccess | None) -> None:
         self.meta = meta
-        self.readable = readable
+        self.access = access
 
     def own(self, fieldname: str, *, raw: str | None = None) -> FieldRef:
         fieldtype = self.meta.fieldtype_of(fieldname)
@@ -162,9 +184,27 @@ class FieldResolver:
         return FieldRef(fieldname, fieldtype)
 
     def is_readable(self, ref: FieldRef) -> bool:
-        if ref.via or self.readable is None or ref.fieldname in self.meta.standard_fields:
+        """May the caller read this field (and the Table or Link field it is reached through)?"""
+        if self.access is None:
             return True
-        return ref.fieldname in self.readable
+        if not ref.via:
+            return self.access.can_read(self.meta, ref.fieldname)
+        return self.access.can_read(self.meta, ref.via) and self.access.can_read(
+            get_meta(ref.target_doctype), ref.fieldname
+        )
+
+    def readable(self, ref: FieldRef) -> FieldRef:
+        """The reference, or 403 when the caller may not read it (where dropping it would change the answer)."""
+        if self.is_readable(ref):
+            return ref
+        assert self.access is not None
+        if ref.via and not self.access.can_read(self.meta, ref.via):
+            raise self.access.refuse(self.meta.name, ref.via)
+        raise self.access.refuse(ref.target_doctype or self.meta.name, ref.fieldname)
+
+    def clause_ref(self, text: str, raw: str) -> FieldRef:
+        """A field used to filter, sort, group or aggregate: never a Password, always readable."""
+        return self.readable(self.queryable(self.reference(text, raw), raw))
 
     def dotted(self, via: str, fieldname: str, raw: str) -> FieldRef:
         """``table_field.child_field`` or ``link_field.target_field``."""
@@ -172,11 +212,14 @@ class FieldResolver:
         if through is None or through.fieldtype not in ("Table", "Table MultiSelect", "Link"):
             raise exceptions.DataError(f"Field not permitted in query: {raw}")
         target = get_meta(through.options)
+        kind = "link" if through.fieldtype == "Link" else "child"
+        owner = ""
+        if kind == "link" and self.access is not None:
+            owner = self.access.reach(target) or ""  # Frappe's check_read_permission on a joined DocType
         fieldtype = target.fieldtype_of(fieldname)
         if fieldtype is None:
             raise exceptions.DataError(f"Field not permitted in query: {raw}")
-        kind = "link" if through.fieldtype == "Link" else "child"
-        return FieldRef(fieldname, fieldtype, via=via, via_kind=kind, target_doctype=target.name)
+        return FieldRef(fieldname, fieldtype, via=via, via_kind=kind, target_doctype=target.name, owner=owner)
 
     def qualified(self, doctype: str, fieldname: str, raw: str) -> FieldRef:
         """A field of the queried DocType or of one of its child DocTypes, named by DocType."""
@@ -184,6 +227,8 @@ class FieldResolver:
             return self.own(fieldname, raw=raw)
         table = self.child_table_of(doctype)
         if table is None:
+            if self.access is not None and doctype_exists(doctype):
+                self.access.reach(get_meta(doctype))  # naming an unreadable DocType is refused first
             raise exceptions.DataError(f"Field not permitted in query: {raw}")
         return self.dotted(table, fieldname, raw)
 
@@ -200,8 +245,9 @@ class FieldResolver:
             raise exceptions.DataError(f"Field not permitted in query: {raw}")
         return ref
 
-    def resolve_condition(self, condition: Condition) -> FieldRef:
-        return self.queryable(self._condition_ref(condition), condition.fieldname)
+    def filter_item(self, condition: Condition) -> FilterItem:
+        ref = self.readable(self.queryable(self._condition_ref(condition), condition.fieldname))
+        return FilterItem(ref, condition.operator, condition.value)
 
     def _condition_ref(self, condition: Condition) -> FieldRef:
         if condition.fieldname == "doctype" and condition.doctype == self.meta.name:
@@ -287,7 +333,7 @@ def _select_item(text: str, raw: str, resolver: FieldResolver) -> SelectItem | N
                 raise exceptions.DataError(f"Field not permitted in query: {raw}")
             ref = None
         else:
-            ref = resolver.reference(target, raw)
+            ref = resolver.clause_ref(target, raw)
         key = alias or f"{function}({'distinct ' if distinct else ''}{target})"
         return SelectItem(key, ref, aggregate=function, distinct_aggregate=bool(distinct))
     _reject_sql(text, raw)
@@ -329,7 +375,7 @@ def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectIt
         if expression in aliases and resolver.meta.fieldtype_of(expression) is None:
             ref = None  # an output alias, e.g. of an aggregate
         else:
-            ref = resolver.queryable(resolver.reference(expression, expression), expression)
+            ref = resolver.clause_ref(expression, expression)
         result.append(OrderItem(expression, ref, direction == "desc"))
     return result
 
@@ -345,7 +391,7 @@ def parse_group_by(group_by: Any, resolver: FieldResolver, select: list[SelectIt
         if not part:
             continue
         _check_clause(part)
-        refs.append(resolver.queryable(resolver.reference(part, part), part))
+        refs.append(resolver.clause_ref(part, part))
     return refs
 
 

@@ -7,7 +7,8 @@ Usage::
 
 ``txt`` matches ``name``, the title field and the search fields as a case-insensitive substring; disabled
 records (an ``enabled`` Check at 0, a ``disabled`` Check at 1) are left out; names that start with ``txt``
-come first. Everything happens in SQL through ``document.get_list``: one count of the prefix matches and
+come first. Title and search fields the caller may not read (permlevel) are neither matched nor shown.
+Everything happens in SQL through ``document.get_list``: one count of the prefix matches and
 at most two page queries, whatever the page size.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import document, exceptions
+from .field_access import FieldAccess
 from .filters import load_json_param
 from .meta import Meta, get_meta
 
@@ -33,7 +35,8 @@ def search_link(
     meta = get_meta(doctype)
     txt = (txt or "").strip()
     base = base_filters(meta, filters)
-    fields = result_fields(meta)
+    access = FieldAccess(user, meta)
+    fields = [f for f in result_fields(meta) if access.can_read(meta, f)]
     if limit <= 0:
         return []
     if not txt:
@@ -41,7 +44,8 @@ def search_link(
         return autosuggest(meta, rows)
     prefix = [*base, [meta.name, "name", "like", f"{txt}%"]]
     others = [*base, [meta.name, "name", "not like", f"{txt}%"]]
-    matching = [[meta.name, fieldname, "like", f"%{txt}%"] for fieldname in match_fields(meta)]
+    matching = [[meta.name, fieldname, "like", f"%{txt}%"] for fieldname in match_fields(meta)
+                if access.can_read(meta, fieldname)]
     prefix_count = document.get_count(meta.name, user=user, filters=prefix)
     rows: list[list[Any]] = []
     if start < prefix_count:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from django_frappe_api import exceptions
+from django_frappe_api.field_access import FieldAccess
 from django_frappe_api.query import FieldRef, ListQuery, OrderItem, SelectItem, page_size
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +112,13 @@ def test_default_order_follows_multi_column_sort_field(db):
                                                                                      ("name", True)]
 
 
+class _OnlyTitle(FieldAccess):
+    def readable(self, meta):
+        return {"title"}
+
+
 def test_unreadable_fields_are_dropped(task_doctype):
-    query = ListQuery.build(task_doctype, fields=["name", "title", "qty", "*"], readable={"title"})
+    query = ListQuery.build(task_doctype, fields=["name", "title", "qty", "*"], access=_OnlyTitle(None, task_doctype))
 
     assert keys(query) == ["name", "title", "name", "owner", "creation", "modified", "modified_by", "docstatus",
                            "idx", "title"]

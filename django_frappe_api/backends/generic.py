@@ -76,6 +76,8 @@ class GenericBackend(SQLBackend):
             alias = f"_lf_{ref.via}__{ref.fieldname}"
             if alias not in aliases.expressions:
                 target = Document.objects.filter(doctype_id=ref.target_doctype, name=OuterRef(source.lookup))
+                if ref.owner:  # the caller reads only their own documents of the target
+                    target = target.filter(owner=ref.owner)
                 if ref.fieldname in _COLUMNS:
                     value = F(ref.fieldname)
                 else:

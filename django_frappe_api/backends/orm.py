@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import IntegerField, ProtectedError, Q, QuerySet, Value
+from django.db.models import FilteredRelation, IntegerField, ProtectedError, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -394,7 +394,14 @@ class OrmBackend(SQLBackend):
             link_field = self.model._meta.get_field(ref.via)
             target = _backend_for(ref.target_doctype)
             inner = target._lookup(ref.fieldname, ref.fieldtype)
-            return Column(f"{link_field.name}__{inner}", ref.fieldtype, _is_datetime(target.model, inner))
+            relation = link_field.name
+            if ref.owner:  # the caller reads only their own documents of the target: join only those
+                relation = f"_l_{ref.via}"
+                owner = target.owner_lookup(get_meta(ref.target_doctype))
+                condition = (Q(**{f"{link_field.name}__{owner}": ref.owner}) if owner
+                             else Q(**{f"{link_field.name}__pk__isnull": True}))
+                aliases.relations.setdefault(relation, FilteredRelation(link_field.name, condition=condition))
+            return Column(f"{relation}__{inner}", ref.fieldtype, _is_datetime(target.model, inner))
         if ref.fieldname in ("docstatus", "idx") or (ref.fieldname == "doctype"):
             alias = f"_const_{ref.fieldname}"
             value = Value(self.options.doctype) if ref.fieldname == "doctype" else Value(0, IntegerField())

@@ -22,9 +22,9 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .. import fieldtypes
-from ..filters import Column, Condition, condition_q
+from ..filters import Column, condition_q
 from ..meta import Meta
-from ..query import FieldRef, FieldResolver, ListQuery
+from ..query import FieldRef, FilterItem, ListQuery
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
@@ -71,12 +71,12 @@ class SQLBackend:
     def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
         aliases = Aliases(query.meta)
         where = Q()
-        for condition in query.conditions:
-            where &= self._condition_q(query.meta, aliases, condition)
+        for item in query.conditions:
+            where &= self._condition_q(aliases, item)
         if query.or_conditions:
             any_of = Q()
-            for condition in query.or_conditions:
-                any_of |= self._condition_q(query.meta, aliases, condition)
+            for item in query.or_conditions:
+                any_of |= self._condition_q(aliases, item)
             where &= any_of
         if row_condition is not None:
             where &= row_condition
@@ -84,9 +84,8 @@ class SQLBackend:
             where &= Q(parenttype=query.parent_doctype)
         return self.base_queryset(query.meta), aliases, where
 
-    def _condition_q(self, meta: Meta, aliases: Aliases, condition: Condition) -> Q:
-        ref = _resolve(meta, condition)
-        return condition_q(self.column(aliases, ref), condition.operator, condition.value)
+    def _condition_q(self, aliases: Aliases, item: FilterItem) -> Q:
+        return condition_q(self.column(aliases, item.ref), item.operator, item.value)
 
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         queryset, aliases, where = self._filtered(query, row_condition)
@@ -175,10 +174,6 @@ class SQLBackend:
         if limit:  # COUNT over a LIMITed subquery: the database stops after `limit` rows
             return queryset[:limit].count()
         return queryset.count()
-
-
-def _resolve(meta: Meta, condition: Condition) -> FieldRef:
-    return FieldResolver(meta, None).resolve_condition(condition)
 
 
 def rows_from_values(query: ListQuery, values: list[Any]) -> list[Any]:
