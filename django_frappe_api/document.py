@@ -210,7 +210,7 @@ def get_doc(doctype: str, name: Any, *, user: Any, nulls: bool = True) -> dict[s
     meta = get_meta(doctype)
     doc = load_doc(meta, name)
     perm_meta = _check_doc(meta, doc, user, "read")
-    return doc_as_dict(meta, doc, nulls=nulls, readable=permissions.readable_fieldnames(meta, user, perm_meta))
+    return doc_as_dict(meta, doc, nulls=nulls, access=FieldAccess(user, meta, perm_meta))
 
 
 def _check_doc(meta: Meta, doc: dict[str, Any], user: Any, right: str) -> Meta:

@@ -12,12 +12,15 @@ form order, ``parent, parentfield, parenttype`` for child rows, ``doctype``, the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from . import fieldtypes
 from .meta import Meta, get_meta
+
+if TYPE_CHECKING:
+    from .field_access import FieldAccess
 
 
 def wire_datetime(value: Any) -> Any:
@@ -35,8 +38,16 @@ def doc_as_dict(
     *,
     nulls: bool,
     readable: set[str] | None = None,
+    access: FieldAccess | None = None,
 ) -> dict[str, Any]:
-    """One stored document (with child rows) as the JSON object Frappe sends."""
+    """One stored document (with child rows) as the JSON object Frappe sends.
+
+    ``access`` (the reader's rights) drops the fields above the reader's permlevels, in the child
+    rows too, which follow the document's rules; ``readable`` names the readable fields of the
+    document alone.
+    """
+    if access is not None:
+        readable = access.readable(meta)
     result: dict[str, Any] = {}
     for key in meta.standard_fields:
         if key in fieldtypes.CHILD_STANDARD_FIELDS:
@@ -60,7 +71,7 @@ def doc_as_dict(
             continue
         child_meta = get_meta(table.options)
         result[table.fieldname] = [
-            doc_as_dict(child_meta, row, nulls=nulls) for row in doc.get(table.fieldname) or []
+            doc_as_dict(child_meta, row, nulls=nulls, access=access) for row in doc.get(table.fieldname) or []
         ]
     if not nulls:
         result = {key: value for key, value in result.items() if value is not None}

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import document, document_methods, exceptions, fieldtypes, permissions, response, rpc, search
+from .. import document, document_methods, exceptions, fieldtypes, response, rpc, search
+from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..messages import collected, msgprint
 from ..meta import Meta, get_meta
@@ -281,6 +282,5 @@ def run_doc_method(
         result, after = document_methods.run_on_document(supplied, method, call_args, **options)
     if after is not None:  # the document as the method left it (gone after a delete)
         meta = get_meta(doctype)
-        readable = permissions.readable_fieldnames(meta, request.user)
-        response.add_docs([doc_as_dict(meta, after, nulls=False, readable=readable)])
+        response.add_docs([doc_as_dict(meta, after, nulls=False, access=FieldAccess(request.user, meta))])
     return strip_nulls(result) if isinstance(result, dict) and "doctype" in result else result

@@ -24,12 +24,12 @@ from .. import (
     exceptions,
     fieldtypes,
     include,
-    permissions,
     rpc,
     search,
 )
 from ..conf import api_settings
 from ..controllers import allows_guest, controller_registry, whitelisted_verbs
+from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..meta import get_meta
 from ..registry import MethodRegistry
@@ -160,7 +160,7 @@ def _docs(doctype: str, doc: dict[str, Any] | None, user: Any, *, nulls: bool) -
     if doc is None:
         return []
     meta = get_meta(doctype)
-    return [doc_as_dict(meta, doc, nulls=nulls, readable=permissions.readable_fieldnames(meta, user))]
+    return [doc_as_dict(meta, doc, nulls=nulls, access=FieldAccess(user, meta))]
 
 
 class DocTypeViewSet(V2ViewSet):
