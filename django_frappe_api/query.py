@@ -195,12 +195,12 @@ class FieldResolver:
 
     def readable(self, ref: FieldRef) -> FieldRef:
         """The reference, or 403 when the caller may not read it (where dropping it would change the answer)."""
-        if self.is_readable(ref):
+        access = self.access
+        if access is None or self.is_readable(ref):
             return ref
-        assert self.access is not None
-        if ref.via and not self.access.can_read(self.meta, ref.via):
-            raise self.access.refuse(self.meta.name, ref.via)
-        raise self.access.refuse(ref.target_doctype or self.meta.name, ref.fieldname)
+        if ref.via and not access.can_read(self.meta, ref.via):
+            raise access.refuse(self.meta.name, ref.via)
+        raise access.refuse(ref.target_doctype or self.meta.name, ref.fieldname)
 
     def clause_ref(self, text: str, raw: str) -> FieldRef:
         """A field used to filter, sort, group or aggregate: never a Password, always readable."""
