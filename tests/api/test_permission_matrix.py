@@ -446,3 +446,21 @@ def test_document_read_drops_permlevel_fields_of_child_rows(client, case, url):
                             "owner", "ref", "shelf", "title"]
     assert sorted(data["lines"][0]) == ["creation", "docstatus", "doctype", "idx", "item", "modified", "modified_by",
                                         "name", "owner", "parent", "parentfield", "parenttype"]
+
+
+@pytest.mark.parametrize(("params", "status", "expected"), [
+    ({"fields": ["item", "cost"]}, 200, {"message": [{"item": "bolt"}]}),
+    ({"fields": ["item"], "filters": [["cost", "=", 9]]}, 403, {
+        "exc_type": "PermissionError", "_server_messages": [{
+            "message": "You do not have permission to access field: <strong>Case Line.cost</strong>",
+            "title": "Permission Error", "indicator": "red", "raise_exception": 1}]}),
+    ({"fields": ["sum(cost) as total"]}, 403, {
+        "exc_type": "PermissionError", "_server_messages": [{
+            "message": "You do not have permission to access field: <strong>Case Line.cost</strong>",
+            "title": "Permission Error", "indicator": "red", "raise_exception": 1}]}),
+])
+def test_child_doctype_listed_directly_follows_its_parents_permlevels(client, case, params, status, expected):
+    response = client.post("/api/method/frappe.client.get_list",
+                           {"doctype": "Case Line", "parent": "Case", **params}, format="json")
+
+    assert (response.status_code, body(response)) == (status, expected)
