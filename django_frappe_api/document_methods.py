@@ -6,7 +6,8 @@ Usage::
 
 GET (read-only) calls need ``read`` on the document, anything else ``write`` (§4.6). The built-in
 methods every document has (§9.14) are ``submit``, ``cancel``, ``rename`` and ``add_comment``;
-a method that returns a document returns it without null fields.
+a method that returns a document returns it without null fields. The other methods of Frappe's
+``Document`` (``save``, ``delete``, ``db_set``, ...) exist but are not whitelisted: 403, not 404.
 """
 
 from __future__ import annotations
@@ -19,6 +20,31 @@ from .meta import get_meta
 from .serialization import strip_nulls
 
 READ_VERBS = frozenset({"GET", "HEAD", "QUERY"})
+
+# Methods every Frappe document has but that are not whitelisted, by the module Frappe names in its 403
+# ("Function frappe.model.document.delete is not whitelisted"); any other unknown name is 404.
+FRAPPE_DOCUMENT_METHODS = dict.fromkeys(
+    (
+        "add_seen", "add_tag", "add_viewed", "apply_fieldlevel_read_permissions", "check_if_latest",
+        "check_no_back_links_exist", "check_permission", "clear_cache", "copy_attachments_from_amended_from",
+        "db_get", "db_set", "deferred_insert", "delete", "get_all_children", "get_assigned_users",
+        "get_doc_before_save", "get_document_share_key", "get_latest", "get_liked_by", "get_onload",
+        "get_permissions", "get_signature", "get_tags", "get_title", "get_url", "has_permission",
+        "has_value_changed", "hook", "insert", "is_whitelisted", "load_doc_before_save", "load_from_db",
+        "lock", "notify_update", "queue_action", "raise_no_permission_to", "reload", "reset_seen",
+        "run_before_save_methods", "run_method", "run_notifications", "run_post_save_methods", "run_trigger",
+        "save", "save_version", "set_new_name", "set_onload", "set_user_and_timestamp", "unlock",
+        "update_children", "update_single", "validate_value", "whitelist",
+    ),
+    "frappe.model.document",
+) | dict.fromkeys(
+    (
+        "append", "as_dict", "as_json", "cast", "db_insert", "db_update", "delete_key", "extend", "get",
+        "get_db_value", "get_formatted", "get_invalid_links", "get_password", "get_valid_dict", "get_value",
+        "getone", "is_new", "precision", "remove", "set", "update", "update_if_missing",
+    ),
+    "frappe.model.base_document",
+)  # fmt: skip
 
 
 def _submit(doctype: str, name: Any, kwargs: dict[str, Any], user: Any) -> dict[str, Any]:
@@ -105,13 +131,17 @@ def run_on_document(
 
 
 def _controller_method(doctype: str, method: str, http_method: str) -> Callable:
-    from .controllers import controller_registry, whitelisted_verbs
+    from .controllers import DocumentController, controller_registry, whitelisted_verbs
     from .rpc import not_whitelisted
 
     function = controller_registry.method(doctype, method)
+    verbs = None if function is None else whitelisted_verbs(getattr(function, "__func__", function))
+    if verbs is None and method in FRAPPE_DOCUMENT_METHODS and (
+        function is None or getattr(DocumentController, method, None) is not None
+    ):
+        raise not_whitelisted(f"{FRAPPE_DOCUMENT_METHODS[method]}.{method}")
     if function is None:
         raise exceptions.DoesNotExistError(f"Method {method} not found on {doctype}", doctype=doctype)
-    verbs = whitelisted_verbs(getattr(function, "__func__", function))
     if verbs is None:
         raise not_whitelisted(f"{function.__module__}.{function.__name__}")
     if http_method.upper() not in verbs:

@@ -230,6 +230,10 @@ class MethodRegistry:
         except KeyError:
             raise NotRegistered(f"No method is registered as {name!r}") from None
 
+    def names(self) -> list[str]:
+        """Every name a method answers to, aliases included."""
+        return list(self._registry)
+
     def entries(self) -> list[WhitelistedMethod]:
         """Each registered method once (aliases folded), sorted by name."""
         unique = {entry.name: entry for entry in self._registry.values()}

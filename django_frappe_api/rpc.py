@@ -4,8 +4,9 @@ Usage::
 
     result = rpc.call("frappe.client.get_list", form, request=request)
 
-Only names held by ``method_registry`` are callable; anything else is refused exactly like a
-function Frappe finds but that is not whitelisted (403), and nothing is imported. Guests may call
+Only names held by ``method_registry`` are callable and nothing is ever imported: a name the registry
+does not hold is answered as Frappe's ``execute_cmd`` answers a method it cannot import (417
+"Failed to get method for command ..."), a registered one the caller may not use is 403. Guests may call
 ``allow_guest`` methods only, with string arguments HTML-escaped unless the method is ``xss_safe``.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.utils.html import escape
 
 from . import exceptions, permissions
@@ -27,8 +29,38 @@ def not_whitelisted(name: str) -> exceptions.PermissionError:
     )
 
 
+def method_not_found(name: str, registry: MethodRegistry | None = None, *, api_version: str = "v1"):
+    """The 417 Frappe answers when it cannot import ``name``, with the error its import would raise.
+
+    v1 (``frappe/handler.py`` ``execute_cmd``) says "for command", v2 (``frappe/api/v2.py``) does not. The
+    reason is what ``frappe.get_attr`` would fail with, worked out from the registered names alone.
+    """
+    text = f"Failed to get method for command {name}" if api_version == "v1" else f"Failed to get method {name}"
+    text = f"{text} with {_import_error(name, registry or method_registry, api_version)}"
+    # Only `<`, `>` and `&` are escaped (the name comes from the URL): quotes stay, as in Python's error texts.
+    return exceptions.ValidationError(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _import_error(name: str, registry: MethodRegistry, api_version: str) -> str:
+    if "." not in name and api_version == "v1":
+        return f"'{name}'"  # v1 looks an undotted name up in the handler's globals: a KeyError
+    parts = name.split(".")
+    packages = {".".join(path.split(".")[:depth]) for path in registry.names()
+                for depth in range(1, path.count(".") + 1)}
+    packages |= {config.name.split(".", 1)[0] for config in apps.get_app_configs()}
+    if parts[0] not in packages:
+        return f"App {parts[0]} is not installed"
+    if len(parts) == 1:
+        return "Empty module name"
+    module = ".".join(parts[:-1])
+    if module in packages:
+        return f"module '{module}' has no attribute '{parts[-1]}'"
+    missing = next(".".join(parts[:depth]) for depth in range(2, len(parts)) if ".".join(parts[:depth]) not in packages)
+    return f"No module named '{missing}'"
+
+
 def resolve(
-    name: str, user: Any, http_method: str | None, registry: MethodRegistry | None = None
+    name: str, user: Any, http_method: str | None, registry: MethodRegistry | None = None, *, api_version: str = "v1"
 ) -> WhitelistedMethod:
     """The registered method, after the whitelist, guest and HTTP-verb checks (§5.2).
 
@@ -37,7 +69,7 @@ def resolve(
     try:
         entry = (registry or method_registry).get(name)
     except NotRegistered:
-        raise not_whitelisted(name) from None
+        raise method_not_found(name, registry, api_version=api_version) from None
     if not entry.allow_guest and not getattr(user, "is_authenticated", False):
         raise not_whitelisted(name)
     if http_method is not None and http_method.upper() not in entry.methods:
@@ -53,6 +85,7 @@ def call(
     check_verb: bool = True,
     http_method: str | None = None,
     registry: MethodRegistry | None = None,
+    api_version: str = "v1",
 ) -> Any:
     """Run a whitelisted method with the request's parameters as keyword arguments.
 
@@ -60,7 +93,8 @@ def call(
     looks the name up elsewhere than ``method_registry`` (a DocType controller's functions).
     """
     user = getattr(request, "user", None)
-    entry = resolve(name, user, (http_method or request.method) if check_verb else None, registry)
+    verb = (http_method or request.method) if check_verb else None
+    entry = resolve(name, user, verb, registry, api_version=api_version)
     arguments = dict(form)
     if permissions.user_id(user) == permissions.GUEST and not entry.xss_safe:
         arguments = {key: escape(value) if isinstance(value, str) else value for key, value in arguments.items()}

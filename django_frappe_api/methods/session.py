@@ -36,8 +36,14 @@ def get_user_info(request: Any) -> dict[str, str]:
     return {"user": permissions.user_id(user), "user_type": user_type}
 
 
-@whitelist(name="version", aliases=["frappe.utils.change_log.get_versions"], allow_guest=True)
-def version() -> dict[str, dict[str, str]]:
+@whitelist(name="version", allow_guest=True)
+def version() -> str:
+    """The version string of the app serving the API (Frappe answers ``frappe.__version__``)."""
+    return __version__
+
+
+@whitelist(name="frappe.utils.change_log.get_versions", allow_guest=True)
+def get_versions() -> dict[str, dict[str, str]]:
     """Versions of the apps serving the API, in the shape of Frappe's ``get_versions``."""
     return {
         "django_frappe_api": {

@@ -202,7 +202,7 @@ class MethodViewSet(V2ViewSet):
     """``/method/<dotted.path>``, ``/method/<doctype>/<function>``, ``run_doc_method`` and the bulk methods."""
 
     def call(self, request, method: str):
-        result = rpc.call(method, self.form, request=request, http_method=_verb(request))
+        result = rpc.call(method, self.form, request=request, http_method=_verb(request), api_version="v2")
         if isinstance(result, HttpResponseBase):
             return result
         return self.respond(result)

@@ -82,16 +82,13 @@ def test_cmd_is_not_passed_to_the_method(client, jane):
     assert response.json() == {"message": {"value": "v", "extra": ["other"]}}
 
 
-def test_cmd_that_is_not_whitelisted_is_refused(client, db):
+def test_cmd_the_registry_does_not_hold_is_refused_without_import(client, db):
     response = client.get("/", {"cmd": "os.system"})
 
-    message = (
-        "<details><summary>You are not permitted to access this resource.</summary>"
-        "Function <strong>os.system</strong> is not whitelisted.</details>"
-    )
-    assert response.status_code == 403
+    assert response.status_code == 417
     assert decoded(response) == {
-        "exc_type": "PermissionError", "_server_messages": [thrown(message, title="Method Not Allowed")]
+        "exc_type": "ValidationError",
+        "_server_messages": [thrown("Failed to get method for command os.system with App os is not installed")],
     }
 
 
