@@ -16,6 +16,7 @@ The signature is inspected once, at registration, so requests only filter and co
 from __future__ import annotations
 
 import inspect
+import math
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -128,26 +129,31 @@ def _annotation_options(annotation: Any) -> tuple[type, ...] | None:
 
 
 def _convert(option: type, value: Any) -> Any:
+    """``value`` as ``option`` in lax mode, or ``_FAILED``; never raises (nan, inf, huge numbers included)."""
     if option is bool:
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
             return bool(value)
         if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on", "false", "0", "no", "off"):
             return value.strip().lower() in ("true", "1", "yes", "on")
         return _FAILED
-    if option is int and isinstance(value, (str, float)):
-        try:
-            number = float(value)
-        except ValueError:
-            return _FAILED
-        return int(number) if number == int(number) else _FAILED
-    if option is float and isinstance(value, (str, int)):
-        try:
-            return float(value)
-        except ValueError:
-            return _FAILED
+    if option is int and isinstance(value, (str, float)) and not isinstance(value, bool):
+        number = _finite(value)
+        return int(number) if number is not None and number == int(number) else _FAILED
+    if option is float and isinstance(value, (str, int)) and not isinstance(value, bool):
+        number = _finite(value)
+        return _FAILED if number is None else number
     if option is str and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return _FAILED
+
+
+def _finite(value: Any) -> float | None:
+    """A finite float from a number or numeric string; ``None`` for ``nan``, ``inf`` and non-numbers."""
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _inspect(func: Callable[..., Any]) -> tuple[tuple[Parameter, ...], bool, bool]:

@@ -12,6 +12,7 @@ does not hold is answered as Frappe's ``execute_cmd`` answers a method it cannot
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.apps import apps
@@ -97,5 +98,6 @@ def call(
     entry = resolve(name, user, verb, registry, api_version=api_version)
     arguments = dict(form)
     if permissions.user_id(user) == permissions.GUEST and not entry.xss_safe:
-        arguments = {key: escape(value) if isinstance(value, str) else value for key, value in arguments.items()}
+        # The stdlib escape gives plain `str` (Django's gives SafeString, whose type name would reach messages).
+        arguments = {key: html.escape(value) if isinstance(value, str) else value for key, value in arguments.items()}
     return entry.func(**entry.bind(arguments, request))

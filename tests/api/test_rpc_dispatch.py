@@ -127,3 +127,33 @@ def test_an_unknown_document_method_stays_404(admin_client, saved, route):
 
     assert response.status_code == 404
     assert body(response) == expected_error(route, "DoesNotExistError", "Method explode not found on ToDo")
+
+
+# -- typed parameters over HTTP ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def doubled(restore_methods):
+    def double(n: int, ratio: float = 1.0) -> float:
+        return n * 2 * ratio
+
+    restore_methods.register(double, name="tests.double", allow_guest=True)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"n": "nan"}, "Argument 'n' should be of type 'int' but got 'str' instead."),
+    ({"n": "inf"}, "Argument 'n' should be of type 'int' but got 'str' instead."),
+    ({"n": "1", "ratio": "-inf"}, "Argument 'ratio' should be of type 'float' but got 'str' instead."),
+    ({"n": "x"}, "Argument 'n' should be of type 'int' but got 'str' instead."),
+])
+def test_values_a_typed_parameter_cannot_take_are_417(guest_client, rpc, doubled, params, message):
+    response = guest_client.get(rpc.url("tests.double"), params)
+
+    assert response.status_code == 417
+    assert body(response) == rpc.error("FrappeTypeError", message)
+
+
+def test_typed_parameters_are_converted(guest_client, rpc, doubled):
+    response = guest_client.get(rpc.url("tests.double"), {"n": "3", "ratio": "0.5"})
+
+    assert response.json() == rpc.ok(3.0)
