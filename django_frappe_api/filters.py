@@ -278,6 +278,8 @@ def _is_q(column: Column, value: Any) -> Q:
 
 
 def _between_q(column: Column, value: Any) -> Q:
+    if value is not None and not isinstance(value, (str, list, tuple)):
+        raise exceptions.ValidationError("'between' needs a list of two values")
     bounds = _split_values(value) if isinstance(value, str) else list(value or [])
     if len(bounds) == 1:
         bounds.append(None)

@@ -189,6 +189,8 @@ def set_value(request: Any, doctype: str, name: Any, fieldname: Any, value: Any 
     """Set one field, or several given as a JSON object in ``fieldname``; a child row returns its parent."""
     if isinstance(fieldname, str) and fieldname in STANDARD_FIELDS:
         raise exceptions.ValidationError("Cannot edit standard fields")
+    if not isinstance(fieldname, (str, dict)):
+        raise exceptions.ValidationError("fieldname must be a field name or a JSON object of values")
     if not value:
         values = fieldname
         if isinstance(fieldname, str):
