@@ -149,6 +149,15 @@ def bulk_job(operation: str, username: str, doctype: str | None, items: list[Any
     return run(operation, user, doctype=doctype, items=items)[0]
 
 
+def can_queue() -> bool:
+    """Whether the task backend of ``bulk_job`` keeps results ``bulk_job_status`` can read.
+
+    Django's default ``ImmediateBackend`` (no ``TASKS`` setting) and the dummy backend do not: a job id from
+    them could never be looked up, so such requests run inline instead.
+    """
+    return bool(getattr(bulk_job.get_backend(), "supports_get_result", False))
+
+
 def enqueue(operation: str, user: Any, *, doctype: str | None, items: list[Any]) -> str:
     """Queue a bulk request; the id is what ``bulk_job_status`` reads."""
     assert operation in OPERATIONS

@@ -47,10 +47,15 @@ class V2ViewSet(FrappeViewSet):
     http_method_names = [*FrappeViewSet.http_method_names, "query"]
 
     def bulk(self, request, operation: str, doctype: str | None, items: list[Any]):
-        """Run a bulk request inline, or queue it above the threshold: 202 ``{"data": {"job_id": ...}}``."""
+        """Run a bulk request inline, or queue it above the threshold: 202 ``{"data": {"job_id": ...}}``.
+
+        Only a task backend that can report a job's status queues (``bulk_job_status`` must find every id
+        it hands out); without one (Django's default immediate backend) the request runs inline."""
         if not getattr(request.user, "is_authenticated", False):
             raise exceptions.PermissionError()
-        if len(items) > api_settings.bulk_async_threshold(doctype):
+        if doctype is not None:
+            get_meta(doctype)  # an unknown DocType is 404 at once, queued or not
+        if len(items) > api_settings.bulk_async_threshold(doctype) and bulk.can_queue():
             job_id = bulk.enqueue(operation, request.user, doctype=doctype, items=items)
             return self.respond({"job_id": job_id}, status=202)
         summary, docs = bulk.run(operation, request.user, doctype=doctype, items=items)

@@ -311,3 +311,34 @@ def test_the_job_function_reruns_idempotently(todos, admin_user):
 
     assert first == second == {"updated": ["a"], "failed": [], "total": 1, "success_count": 1, "failure_count": 0}
     assert values("a", "status") == {"status": "Closed"}
+
+
+# -- no queue, unknown DocType ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["django_tasks.backends.immediate.ImmediateBackend",
+                                     "django_tasks.backends.dummy.DummyBackend"])
+def test_without_a_queue_that_reports_status_the_request_runs_inline(admin_client, todos, settings, backend):
+    """A job id the status route could never find would be a broken promise: such backends run inline."""
+    settings.FRAPPE_API = {"BULK_ASYNC_THRESHOLD": 1}
+    settings.TASKS = {"default": {"BACKEND": backend}}
+
+    response = admin_client.post("/api/v2/document/ToDo/bulk_delete", {"names": ["a", "b", "zz"]}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {"data": {"deleted": ["a", "b"], "failed": [{"name": "zz", "error": "ToDo zz not found"}],
+                                        "total": 3, "success_count": 2, "failure_count": 1}}
+    assert names() == ["c", "d"]
+
+
+@pytest.mark.parametrize("threshold", [0, 20])
+@pytest.mark.parametrize(("route", "payload"), [("bulk_delete", {"names": ["a"]}),
+                                                 ("bulk_update", {"docs": [{"name": "a", "status": "Closed"}]})])
+def test_bulk_on_an_unknown_doctype_is_404_at_once(admin_client, todos, settings, threshold, route, payload):
+    settings.FRAPPE_API = {"BULK_ASYNC_THRESHOLD": threshold}
+
+    response = admin_client.post(f"/api/v2/document/Nope/{route}", payload, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"type": "DoesNotExistError", "message": "DocType Nope not found",
+                                           "title": "Message", "indicator": "red"}]}
