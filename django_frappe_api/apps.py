@@ -16,7 +16,7 @@ class FrappeApiConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import checks, lookups, methods, signals  # noqa: F401 - importing registers
+        from . import checks, comment_cache, lookups, methods, signals  # noqa: F401 - importing registers
         from .builtin_doctypes import sync_builtin_doctypes
         from .conf import api_settings
         from .meta import register_meta_builder

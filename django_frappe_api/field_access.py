@@ -44,7 +44,7 @@ class FieldAccess:
         return self._readable[meta.name]
 
     def can_read(self, meta: Meta, fieldname: str) -> bool:
-        if fieldname in meta.standard_fields or fieldname == "doctype":
+        if fieldname in meta.standard_fields or fieldname in meta.optional_fields or fieldname == "doctype":
             return True
         readable = self.readable(meta)
         return readable is None or fieldname in readable

@@ -52,6 +52,9 @@ DEFAULT_VARCHAR_LENGTH = 140
 # Frappe fields every document has; a DocType may not redefine them.
 STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "idx")
 CHILD_STANDARD_FIELDS = ("parent", "parentfield", "parenttype")
+# Frappe's optional columns of every non-child table (JSON text: `_comments` the last comments, `_assign` and
+# `_liked_by` user lists, `_user_tags` ",tag,tag"; `_seen` only with track_seen in Frappe, always here). They
+# are null until the feature owning them writes them, and never part of a document's own values.
 OPTIONAL_FIELDS = ("_user_tags", "_comments", "_assign", "_liked_by", "_seen")
 # ``data`` stays allowed: Frappe's own Version and Deleted Document have it (a v1 payload's ``data`` key
 # is read as the document, as in Frappe, so such fields are filled server-side).

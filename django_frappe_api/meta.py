@@ -133,12 +133,19 @@ class Meta:
             return fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS
         return fieldtypes.STANDARD_FIELDS
 
+    @property
+    def optional_fields(self) -> tuple[str, ...]:
+        """Frappe's ``_comments``, ``_assign``, ... columns: on every DocType but child tables and Singles."""
+        return () if self.istable or self.issingle else fieldtypes.OPTIONAL_FIELDS
+
     def fieldtype_of(self, fieldname: str) -> str | None:
         """Fieldtype of a data or standard field, ``None`` if the DocType has no such column."""
         if fieldname in fieldtypes.STANDARD_FIELD_TYPES and (
             fieldname in self.standard_fields
         ):
             return fieldtypes.STANDARD_FIELD_TYPES[fieldname]
+        if fieldname in self.optional_fields:
+            return "Text"
         found = self.get_field(fieldname)
         if found is not None and found.holds_value:
             return found.fieldtype

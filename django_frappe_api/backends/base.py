@@ -45,6 +45,12 @@ class DocumentBackend(Protocol):
 
     def delete(self, meta: Meta, name: Any) -> None: ...
 
+    def get_optional(self, meta: Meta, name: Any, fieldname: str) -> Any:
+        """One of Frappe's optional columns (``_comments``, ``_assign``, ...); ``None`` when unset."""
+
+    def set_optional(self, meta: Meta, name: Any, fieldname: str, value: Any) -> None:
+        """Write an optional column without changing ``modified``; a storage without it keeps nothing."""
+
 
 def get_backend(meta: Meta) -> DocumentBackend:
     """The backend storing documents of ``meta``."""

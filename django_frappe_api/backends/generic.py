@@ -213,6 +213,23 @@ class GenericBackend(SQLBackend):
     def delete(self, meta: Meta, name: Any) -> None:
         self.base_queryset(meta).filter(name=str(name)).delete()
 
+    def get_optional(self, meta: Meta, name: Any, fieldname: str) -> Any:
+        """An optional column (``_comments``, ...) of one document; ``None`` when unset or no such document."""
+        data = self.base_queryset(meta).filter(name=str(name)).values_list("data", flat=True).first()
+        return (data or {}).get(fieldname)
+
+    def set_optional(self, meta: Meta, name: Any, fieldname: str, value: Any) -> None:
+        """Write one optional column without touching ``modified`` (Frappe writes them with plain SQL)."""
+        row = self.base_queryset(meta).select_for_update().filter(name=str(name)).first()
+        if row is None:
+            return
+        data = dict(row.data or {})
+        if value is None:
+            data.pop(fieldname, None)
+        else:
+            data[fieldname] = value
+        self.base_queryset(meta).filter(pk=row.pk).update(data=data)
+
 
 def _row_to_doc(meta: Meta, row: Document) -> dict[str, Any]:
     doc: dict[str, Any] = {
@@ -244,8 +261,11 @@ def _doc_to_row(meta: Meta, doc: dict[str, Any], row: Document) -> None:
     row.parent = doc.get("parent")
     row.parentfield = doc.get("parentfield")
     row.parenttype = doc.get("parenttype")
-    # Nulls are not stored: a missing key reads as SQL NULL on every database.
+    # Nulls are not stored: a missing key reads as SQL NULL on every database. The optional columns
+    # (`_comments`, ...) live in `data` too and belong to their features: a save keeps them as they are.
+    kept = {key: value for key, value in (row.data or {}).items() if key in fieldtypes.OPTIONAL_FIELDS}
     row.data = {f.fieldname: doc[f.fieldname] for f in meta.data_fields if doc.get(f.fieldname) is not None}
+    row.data.update(kept)
 
 
 generic_backend = GenericBackend()

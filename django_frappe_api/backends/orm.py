@@ -22,7 +22,8 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import FilteredRelation, IntegerField, ProtectedError, Q, QuerySet, Value
+from django.db.models import FilteredRelation, IntegerField, ProtectedError, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -407,12 +408,38 @@ class OrmBackend(SQLBackend):
             value = Value(self.options.doctype) if ref.fieldname == "doctype" else Value(0, IntegerField())
             aliases.expressions.setdefault(alias, value)
             return Column(alias, ref.fieldtype)
+        if ref.fieldname in fieldtypes.OPTIONAL_FIELDS:
+            own = self._optional_field(ref.fieldname)
+            if own is not None:
+                return Column(own, ref.fieldtype)
+            # A model without the column answers null, as a Frappe table before the feature wrote it.
+            alias = f"_const_{ref.fieldname}"
+            aliases.expressions.setdefault(alias, Cast(Value(None), TextField()))
+            return Column(alias, ref.fieldtype)
         if ref.fieldname in ("parentfield", "parenttype") and self.options.istable:
             alias = f"_const_{ref.fieldname}"
             aliases.expressions.setdefault(alias, Value(self._parent_constant(ref.fieldname)))
             return Column(alias, "Data")
         lookup = self._lookup(ref.fieldname, ref.fieldtype)
         return Column(lookup, ref.fieldtype, _is_datetime(self.model, lookup))
+
+    def _optional_field(self, fieldname: str) -> str | None:
+        """The model's own column for an optional field (``_comments``, ...), if it has one."""
+        try:
+            return self.model._meta.get_field(fieldname).attname
+        except FieldDoesNotExist:
+            return None
+
+    def get_optional(self, meta: Meta, name: Any, fieldname: str) -> Any:
+        own = self._optional_field(fieldname)
+        instance = self._get_instance(name) if own else None
+        return getattr(instance, own) if instance is not None else None
+
+    def set_optional(self, meta: Meta, name: Any, fieldname: str, value: Any) -> None:
+        """Write an optional column the model has (a model without it keeps nothing), ``modified`` untouched."""
+        own = self._optional_field(fieldname)
+        if own is not None:
+            self.base_queryset(meta).filter(**{self.options.name_attname: name}).update(**{own: value})
 
     def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
         """A child model has one parent DocType: ``parent=<other DocType>`` lists nothing."""
