@@ -23,10 +23,13 @@ def sync_builtin_doctypes(*args: Any, using: str = "default", **kwargs: Any) -> 
 
     Loaded exactly as ``frappe_api_sync_doctypes`` loads any app's files, so both agree on every flag.
     """
-    from .doctype_files import read_definition_files, sync_definitions
+    from .doctype_files import DefinitionFileError, read_definition_files, sync_definitions
 
     if using != "default":  # the DocType tables live in the default database
         return []
     definitions = read_definition_files([DOCTYPES_DIR])
-    sync_definitions(definitions)
+    report = sync_definitions(definitions)
+    if report.refused:
+        file, _name, problems = report.refused[0]
+        raise DefinitionFileError(f"{file}: {problems[0]}")
     return [definition["name"] for _, definition in definitions]

@@ -24,9 +24,10 @@ from django.utils import timezone
 from . import doctype_resource, exceptions, fieldtypes, naming, passwords, permissions
 from .backends.base import get_backend
 from .controllers import controller_registry
+from .definition_checks import BUILTIN_LINK_TARGETS
 from .field_access import FieldAccess
 from .messages import msgprint
-from .meta import FieldMeta, Meta, get_meta
+from .meta import FieldMeta, Meta, doctype_exists, get_meta
 from .query import ListQuery
 from .serialization import doc_as_dict, wire_datetime
 
@@ -245,6 +246,10 @@ def _default_value(field: FieldMeta, user: Any) -> Any:
             return options[0] if options and options[0] else None
         if field.fieldtype in fieldtypes.NUMERIC_TYPES:
             return 0
+        return None
+    if default.startswith(":"):
+        # A session default (``:Company``): Frappe takes the user's default for that DocType; there are
+        # no per-user defaults here, so the field starts empty rather than holding the literal text.
         return None
     lowered = default.strip().lower()
     if lowered == "today" and field.fieldtype in ("Date", "Datetime"):
@@ -765,6 +770,10 @@ def _validate_links(meta: Meta, doc: dict[str, Any]) -> None:
                 type_field = row_meta.get_field(field.options)
                 label = type_field.display_label if type_field else field.options
                 raise exceptions.ValidationError(f"{label} must be set first")
+            if target in BUILTIN_LINK_TARGETS:  # a Link to DocType names a DocType (Dynamic Link's type)
+                if not doctype_exists(str(value)):
+                    missing.append(f"{row_prefix} {field.display_label}: {value}".strip())
+                continue
             try:
                 target_meta = get_meta(target)
             except exceptions.DoesNotExistError:

@@ -31,7 +31,7 @@ OPERATORS = (
 )  # fmt: skip
 OPERATOR_ERROR = "Operator must be one of " + ", ".join(OPERATORS)
 TREE_OPERATORS = frozenset(op for op in OPERATORS if "ancestors" in op or "descendants" in op)
-IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER_RE = re.compile(r"^(?![0-9]+$)[A-Za-z0-9_]+$")  # a leading digit is allowed, as in Frappe
 QUALIFIED_RE = re.compile(r"^`?tab([^`]+)`?\.`?([A-Za-z_][A-Za-z0-9_]*)`?$")
 
 # Empty value each kind of column falls back to under IFNULL (§7.3.1), in stored form.

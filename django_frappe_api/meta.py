@@ -171,6 +171,17 @@ def register_meta_builder(builder: Callable[[str], Meta | None]) -> None:
         _extra_builders.append(builder)
 
 
+def served_elsewhere(doctype: str) -> str | None:
+    """What serves ``doctype`` when not a stored definition (a registered model, a built-in), else None."""
+    for builder in _extra_builders:
+        built = builder(doctype)
+        if built is not None:
+            if built.model_label:
+                return f"the registered model {built.model_label}"
+            return "a built-in DocType"
+    return None
+
+
 def _cache():
     return caches[api_settings.META_CACHE]
 

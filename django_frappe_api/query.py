@@ -37,7 +37,7 @@ _AGGREGATE_RE = re.compile(
 _ALIAS_RE = re.compile(r"^(.+?)\s+as\s+([A-Za-z_]\w*)$", re.IGNORECASE)
 _FUNCTION_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
 _ORDER_RE = re.compile(r"^(.+?)(?:\s+(asc|desc))?$", re.IGNORECASE)
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT_RE = re.compile(r"^(?![0-9]+$)[A-Za-z0-9_]+$")  # a leading digit is allowed, as in Frappe
 _QUALIFIED_RE = re.compile(r"^`?tab([^`]+)`?\.`?([A-Za-z_][A-Za-z0-9_]*)`?$")
 
 

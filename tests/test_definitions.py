@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from django_frappe_api import exceptions
+from django_frappe_api.definition_checks import check_definition
 from django_frappe_api.definitions import save_definition, validate_definition
 from django_frappe_api.models import DocType
 
@@ -38,10 +39,16 @@ FIELD_REFUSALS = [
     pytest.param([{"fieldname": "bad name", "fieldtype": "Data"}],
                  "Fieldname bad name can only have letters, numbers and underscores (row 1)", id="fieldname-chars"),
     pytest.param([{"fieldtype": "Data", "label": "Title"}], "Fieldname is required in row 1", id="no-fieldname"),
-    pytest.param([{"fieldname": "kind", "label": "Kind", "fieldtype": "Select"}],
-                 "Options are required for Select field Kind (row 1)", id="select-without-options"),
-    pytest.param([{"fieldname": "kind", "label": "Kind", "fieldtype": "Select", "options": "\n \n"}],
-                 "Options are required for Select field Kind (row 1)", id="select-blank-options"),
+    pytest.param([{"fieldname": "123", "fieldtype": "Data"}],
+                 "Fieldname 123 can only have letters, numbers and underscores (row 1)", id="fieldname-all-digits"),
+    pytest.param([{"fieldname": "title", "fieldtype": "Data", "permlevel": "high"}],
+                 "permlevel in row 1 must be an integer, not text", id="permlevel-text"),
+    pytest.param([{"fieldname": "title", "fieldtype": "Data", "label": ["Ti", "tle"]}],
+                 "label in row 1 must be text, not a list", id="label-list"),
+    pytest.param([{"fieldname": {"a": 1}, "fieldtype": "Data"}],
+                 "fieldname in row 1 must be text, not an object", id="fieldname-object"),
+    pytest.param([{"fieldname": "title", "fieldtype": "Data", "reqd": [1]}],
+                 "reqd in row 1 must be an integer, not a list", id="flag-list"),
     pytest.param([{"fieldname": "maker", "label": "Maker", "fieldtype": "Link", "options": "Nowhere"}],
                  "Options must be a valid DocType for field Maker in row 1", id="link-to-unknown-doctype"),
     pytest.param([{"fieldname": "maker", "label": "Maker", "fieldtype": "Link"}],
@@ -71,6 +78,19 @@ PROPERTY_REFUSALS = [
     pytest.param({"search_fields": "title, colour"}, "Search field colour is not valid", id="search-fields"),
     pytest.param({"sort_order": "sideways"}, "Sort order must be ASC or DESC", id="sort-order"),
     pytest.param({"fields": "title"}, "fields must be a list of objects", id="fields-not-a-list"),
+    pytest.param({"fields": ["title"]}, "fields must be a list of objects", id="fields-not-objects"),
+    pytest.param({"permissions": {"role": "All"}}, "permissions must be a list of objects", id="permissions-object"),
+    pytest.param({"title_field": {"a": 1}}, "title_field must be text, not an object", id="title-field-object"),
+    pytest.param({"search_fields": ["title"]}, "search_fields must be text, not a list", id="search-fields-list"),
+    pytest.param({"istable": "yes"}, "istable must be an integer, not text", id="flag-text"),
+    pytest.param({"links": "Customer"}, "links must be a list", id="links-not-a-list"),
+    pytest.param({"permissions": [{"role": "All", "permlevel": 1.5}]},
+                 "permlevel in permission row 1 must be an integer, not a number", id="docperm-permlevel-float"),
+    pytest.param({"permissions": [{"role": "All", "read": {"x": 1}}]},
+                 "read in permission row 1 must be an integer, not an object", id="docperm-right-object"),
+    pytest.param({"name": "User"}, "DocType User is already served by the registered model auth.user",
+                 id="registered-model-name"),
+    pytest.param({"name": "Role"}, "DocType Role is already served by", id="builtin-role"),
     pytest.param({"permissions": [{"read": 1}]}, "Role is required in permission row 1", id="permission-role"),
 ]
 
@@ -116,9 +136,42 @@ def test_validate_definition_allows_layout_fields_without_fieldname(db):
     assert cleaned["fields"][1]["reqd"] == 1
 
 
+def test_check_definition_reports_every_problem(db):
+    cleaned, problems = check_definition({**definition([
+        {"fieldname": "kind", "fieldtype": "Dropdown"},
+        {"fieldname": "maker", "label": "Maker", "fieldtype": "Link", "options": "Nowhere"},
+        {"fieldname": "kind", "fieldtype": "Data", "permlevel": []},
+    ]), "title_field": {"a": 1}})
+
+    assert cleaned is None
+    assert problems == [
+        "title_field must be text, not an object",
+        "Fieldtype Dropdown in row 1 is not valid",
+        "permlevel in row 3 must be an integer, not a list",
+        "Fieldname kind appears multiple times in rows 1, 3",
+        "Options must be a valid DocType for field Maker in row 2",
+    ]
+
+
+def test_validate_definition_accepts_what_frappe_files_use(db):
+    cleaned = validate_definition(definition([
+        {"fieldname": "party_type", "fieldtype": "Link", "options": "DocType"},
+        {"fieldname": "party", "fieldtype": "Dynamic Link", "options": "party_type"},
+        {"fieldname": "chart", "fieldtype": "Select"},
+        {"fieldname": "2_add_edit_gl_entries", "fieldtype": "Button"},
+        {"fieldname": "owner_user", "fieldtype": "Link", "options": "User"},
+        {"fieldname": "company", "fieldtype": "Data", "default": ":Company", "permlevel": "1"},
+    ]))
+
+    assert [f["fieldname"] for f in cleaned["fields"]] == [
+        "party_type", "party", "chart", "2_add_edit_gl_entries", "owner_user", "company",
+    ]
+    assert cleaned["fields"][5]["permlevel"] == 1
+
+
 def test_save_definition_refusal_stores_nothing(db):
     with pytest.raises(exceptions.ValidationError):
-        save_definition(definition([{"fieldname": "kind", "fieldtype": "Select"}]))
+        save_definition(definition([{"fieldname": "kind", "fieldtype": "Dropdown"}]))
 
     assert not DocType.objects.filter(name="Gadget").exists()
 

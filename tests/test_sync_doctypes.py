@@ -30,6 +30,16 @@ def sync(*paths: Path | str) -> str:
     return out.getvalue().strip()
 
 
+def run_sync(*paths: Path | str) -> tuple[str, str, str | None]:
+    """stdout, stderr and the CommandError message (None when the command succeeded)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("frappe_api_sync_doctypes", *[str(p) for p in paths], stdout=out, stderr=err)
+    except CommandError as caught:
+        return out.getvalue().strip(), err.getvalue().strip(), str(caught)
+    return out.getvalue().strip(), err.getvalue().strip(), None
+
+
 def write_json(path: Path, content: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=1), encoding="utf-8")
@@ -43,7 +53,7 @@ def doctype_json(name: str, fields: list[dict[str, Any]], **properties: Any) -> 
 
 
 def test_sync_creates_doctype_from_frappe_todo_json(db):
-    assert sync(TODO_JSON) == "DocTypes: 1 created, 0 updated, 0 unchanged"
+    assert sync(TODO_JSON) == "DocTypes: 1 created, 0 updated, 0 unchanged, 0 refused"
 
     meta = get_meta("ToDo")
     assert [f.fieldname for f in meta.data_fields] == [
@@ -96,7 +106,7 @@ def test_sync_again_leaves_unchanged_definitions_alone(db):
     before = DocType.objects.get(name="ToDo")
     field_ids = sorted(DocField.objects.filter(doctype=before).values_list("id", flat=True))
 
-    assert sync(TODO_JSON) == "DocTypes: 0 created, 0 updated, 1 unchanged"
+    assert sync(TODO_JSON) == "DocTypes: 0 created, 0 updated, 1 unchanged, 0 refused"
 
     after = DocType.objects.get(name="ToDo")
     assert after.modified == before.modified
@@ -107,7 +117,7 @@ def test_sync_again_leaves_a_minimal_file_unchanged(db, tmp_path):
     path = write_json(tmp_path / "shelf.json", doctype_json("Shelf", [{"fieldname": "label", "fieldtype": "Data"}]))
     sync(path)
 
-    assert sync(path) == "DocTypes: 0 created, 0 updated, 1 unchanged"
+    assert sync(path) == "DocTypes: 0 created, 0 updated, 1 unchanged, 0 refused"
 
 
 def test_sync_updates_a_changed_definition(db, tmp_path):
@@ -116,7 +126,7 @@ def test_sync_updates_a_changed_definition(db, tmp_path):
     data = json.loads(TODO_JSON.read_text())
     data["fields"].append({"fieldname": "color", "fieldtype": "Color", "label": "Color"})
 
-    assert sync(write_json(tmp_path / "todo.json", data)) == "DocTypes: 0 created, 1 updated, 0 unchanged"
+    assert sync(write_json(tmp_path / "todo.json", data)) == "DocTypes: 0 created, 1 updated, 0 unchanged, 0 refused"
 
     assert DocType.objects.get(name="ToDo").modified > before
     assert get_meta("ToDo").get_field("color").fieldtype == "Color"
@@ -135,7 +145,7 @@ def test_sync_loads_folders_recursively_with_child_tables_and_links_in_any_order
         {"fieldname": "customer_name", "fieldtype": "Data"},
     ]))
 
-    assert sync(tmp_path) == "DocTypes: 3 created, 0 updated, 0 unchanged"
+    assert sync(tmp_path) == "DocTypes: 3 created, 0 updated, 0 unchanged, 0 refused"
 
     assert get_meta("Invoice Item").istable is True
     assert [f.fieldname for f in get_meta("Invoice").table_fields] == ["items"]
@@ -147,7 +157,7 @@ def test_sync_reads_a_list_of_doctypes_from_one_file(db, tmp_path):
         doctype_json("Book", [{"fieldname": "shelf", "fieldtype": "Link", "options": "Shelf"}]),
     ])
 
-    assert sync(path) == "DocTypes: 2 created, 0 updated, 0 unchanged"
+    assert sync(path) == "DocTypes: 2 created, 0 updated, 0 unchanged, 0 refused"
     assert DocType.objects.filter(name__in=["Shelf", "Book"]).count() == 2
 
 
@@ -156,7 +166,7 @@ def test_sync_without_arguments_loads_every_installed_apps_doctypes_folder(db, t
     monkeypatch.setattr(apps.get_app_config("testapp"), "path", str(tmp_path))
 
     # The app's own built-in DocTypes (already there after migrate) are loaded too.
-    assert re.fullmatch(r"DocTypes: 1 created, \d+ updated, \d+ unchanged", sync())
+    assert re.fullmatch(r"DocTypes: 1 created, \d+ updated, \d+ unchanged, 0 refused", sync())
     assert DocType.objects.filter(name="ToDo").exists()
 
 
@@ -165,7 +175,7 @@ def test_sync_without_arguments_loads_only_doctype_apps_when_set(db, tmp_path, m
     monkeypatch.setattr(apps.get_app_config("testapp"), "path", str(tmp_path))
     settings.FRAPPE_API = {"DOCTYPE_APPS": ["testapp"]}
 
-    assert sync() == "DocTypes: 1 created, 0 updated, 0 unchanged"
+    assert sync() == "DocTypes: 1 created, 0 updated, 0 unchanged, 0 refused"
     assert DocType.objects.filter(name="ToDo").exists()
 
 
@@ -205,11 +215,6 @@ REFUSALS = [
         id="reserved-docstatus",
     ),
     pytest.param(
-        [{"fieldname": "status", "label": "Status", "fieldtype": "Select"}],
-        "Options are required for Select field Status (row 1)",
-        id="select-without-options",
-    ),
-    pytest.param(
         [{"fieldname": "customer", "label": "Customer", "fieldtype": "Link", "options": "Nowhere"}],
         "Options must be a valid DocType for field Customer in row 1",
         id="link-to-unknown-doctype",
@@ -221,35 +226,41 @@ REFUSALS = [
 def test_sync_refuses_malformed_definition_naming_the_file(db, tmp_path, fields, message):
     path = write_json(tmp_path / "broken.json", doctype_json("Broken", fields))
 
-    with pytest.raises(CommandError) as caught:
-        sync(path)
+    out, err, error = run_sync(path)
 
-    assert str(caught.value) == f"{path}: {message}"
+    assert out == "DocTypes: 0 created, 0 updated, 0 unchanged, 1 refused"
+    assert err == f"refused: Broken ({path}):\n  - {message}"
+    assert error == "1 DocType definition(s) refused, see above"
     assert not DocType.objects.filter(name="Broken").exists()
 
 
-def test_sync_refusal_saves_nothing_of_the_batch(db, tmp_path):
+def test_sync_refusal_still_loads_the_valid_files(db, tmp_path):
     write_json(tmp_path / "a_good.json", doctype_json("Good", [{"fieldname": "title", "fieldtype": "Data"}]))
-    write_json(tmp_path / "b_bad.json", doctype_json("Bad", [{"fieldname": "x", "fieldtype": "Select"}]))
+    bad = write_json(tmp_path / "b_bad.json", doctype_json("Bad", [{"fieldname": "x", "fieldtype": "Dropdown"}]))
 
-    with pytest.raises(CommandError, match=r"b_bad\.json: Options are required for Select field x"):
-        sync(tmp_path)
+    out, err, error = run_sync(tmp_path)
 
-    assert not DocType.objects.filter(name__in=["Good", "Bad"]).exists()
+    assert out == "DocTypes: 1 created, 0 updated, 0 unchanged, 1 refused"
+    assert err == f"refused: Bad ({bad}):\n  - Fieldtype Dropdown in row 1 is not valid"
+    assert error is not None
+    assert list(DocType.objects.filter(name__in=["Good", "Bad"]).values_list("name", flat=True)) == ["Good"]
 
 
 def test_sync_refuses_invalid_json_naming_the_file(db, tmp_path):
     path = tmp_path / "todo.json"
     path.write_text('{"doctype": "DocType", "name": ', encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"todo\.json: "):
-        sync(path)
+    out, err, error = run_sync(path)
+
+    assert out == "DocTypes: 0 created, 0 updated, 0 unchanged, 1 refused"
+    assert err.startswith(f"refused: ? ({path}):\n  - Expecting value: line 1")
+    assert error == "1 DocType definition(s) refused, see above"
 
 
 def test_sync_refuses_a_file_that_is_not_a_doctype(db, tmp_path):
     path = write_json(tmp_path / "todo_record.json", {"doctype": "ToDo", "name": "abc", "description": "x"})
 
-    with pytest.raises(CommandError) as caught:
-        sync(path)
+    _, err, error = run_sync(path)
 
-    assert str(caught.value) == f"{path}: not a DocType definition"
+    assert err == f"refused: ? ({path}):\n  - not a DocType definition"
+    assert error is not None

@@ -1,14 +1,16 @@
 """``manage.py frappe_api_sync_doctypes [PATH ...]``: load DocType JSON files into the database.
 
 Without arguments it loads ``doctypes/*.json`` of every installed app (or of
-``FRAPPE_API["DOCTYPE_APPS"]``); paths may name files or folders. Safe to run again.
+``FRAPPE_API["DOCTYPE_APPS"]``); paths may name files or folders. Safe to run again: unchanged
+files change nothing. Every problem of every file is reported; the valid files are loaded all the
+same, and the exit status is non-zero only when something was refused.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...doctype_files import DefinitionFileError, app_doctype_paths, read_definition_files, sync_definitions
+from ...doctype_files import app_doctype_paths, sync_definition_files
 
 
 class Command(BaseCommand):
@@ -20,10 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         paths = options["paths"] or app_doctype_paths()
-        try:
-            counts = sync_definitions(read_definition_files(paths), user=options["user"])
-        except DefinitionFileError as error:
-            raise CommandError(str(error)) from None
-        self.stdout.write(
-            f"DocTypes: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
-        )
+        report = sync_definition_files(paths, user=options["user"])
+        self.stdout.write(report.summary())
+        for file, name, inert in report.warnings:
+            self.stderr.write(f"warning: {name} ({file}): stored but not acted on: {inert}")
+        for file, name, problems in report.refused:
+            self.stderr.write(f"refused: {name or '?'} ({file}):")
+            for problem in problems:
+                self.stderr.write(f"  - {problem}")
+        if report.refused:
+            raise CommandError(f"{len(report.refused)} DocType definition(s) refused, see above")
