@@ -160,16 +160,22 @@ def sync_definitions(
 
 
 def _refuse_dependents(by_name: dict[str, tuple[Path, dict[str, Any]]], problems: dict[str, list[str]]) -> None:
-    """A DocType whose Link or Table target of the batch is refused cannot be loaded either."""
+    """A DocType whose Link or Table target is refused cannot be loaded either, unless the target is
+    served already (an earlier sync, a registered model): then the old target stays and serves it."""
+    from .meta import doctype_exists
+
+    missing = {name for name, found in problems.items() if found and not doctype_exists(name)}
     changed = True
     while changed:
         changed = False
         for name, (_, item) in by_name.items():
             if problems[name]:
                 continue
-            refused = sorted(t for t in link_targets(item) if t in problems and problems[t] and t != name)
+            refused = sorted(t for t in link_targets(item) if t in missing and problems[t] and t != name)
             if refused:
                 problems[name] = [f"Links to {target}, which is refused" for target in refused]
+                if not doctype_exists(name):
+                    missing.add(name)
                 changed = True
 
 
