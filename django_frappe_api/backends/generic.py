@@ -34,7 +34,7 @@ from ..filters import Column
 from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import FieldRef, ListQuery, SelectItem
-from .sql import Aliases, SQLBackend, wire_value
+from .sql import Aliases, SQLBackend, link_value, wire_value
 
 # Standard fields that are real columns of Document.
 _COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS)
@@ -74,6 +74,8 @@ class GenericBackend(SQLBackend):
         if ref.via_kind == "link":
             source = self.column(aliases, FieldRef(ref.via, "Link"))
             alias = f"_lf_{ref.via}__{ref.fieldname}"
+            if alias not in aliases.expressions and get_meta(ref.target_doctype).backend != "generic":
+                aliases.expressions[alias] = link_value(ref, source.lookup)
             if alias not in aliases.expressions:
                 target = Document.objects.filter(doctype_id=ref.target_doctype, name=OuterRef(source.lookup))
                 if ref.owner:  # the caller reads only their own documents of the target

@@ -17,7 +17,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Avg, Count, F, FilteredRelation, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -27,6 +40,24 @@ from ..meta import Meta
 from ..query import FieldRef, FilterItem, ListQuery
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
+
+
+def link_value(ref: FieldRef, outer_lookup: str) -> Subquery:
+    """``link_field.target_field`` as a subquery on the target's own backend, whichever stores it.
+
+    A JSON DocType linking to a registered model (or to ``User``) and a model linking to a JSON DocType
+    both read the target the way the target's backend reads its own columns.
+    """
+    from ..meta import get_meta
+    from .base import get_backend
+
+    meta = get_meta(ref.target_doctype)
+    backend = get_backend(meta)
+    aliases = Aliases(meta)
+    value = backend.column(aliases, FieldRef(ref.fieldname, ref.fieldtype))
+    name = backend.column(aliases, FieldRef("name", "Data"))
+    queryset = aliases.apply(backend.base_queryset(meta), frozenset({value.lookup}))
+    return Subquery(queryset.filter(**{name.lookup: OuterRef(outer_lookup)}).values(value.lookup)[:1])
 
 
 class Aliases:
