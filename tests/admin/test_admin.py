@@ -90,12 +90,12 @@ def test_doctype_add_saves_a_valid_definition(staff_client, admin_user, db):
 
 
 def test_doctype_add_refuses_invalid_definition_showing_why_and_saving_nothing(staff_client, db):
-    data = doctype_form("Gadget", [field_row(1, "kind", "Select")], [perm_row(1, "System Manager")])
+    data = doctype_form("Gadget", [field_row(1, "kind", "Link", options="Nowhere")], [perm_row(1, "System Manager")])
 
     response = staff_client.post(reverse("admin:django_frappe_api_doctype_add"), data, follow=True)
 
     assert response.status_code == 200
-    assert "Options are required for Select field Kind (row 1)" in response.text
+    assert "Options must be a valid DocType for field Kind in row 1" in response.text
     assert not DocType.objects.filter(name="Gadget").exists()
 
 
