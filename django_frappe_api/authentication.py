@@ -14,7 +14,9 @@ token requests create no session and are never CSRF-checked.
 
 CSRF follows Frappe (§8.8): only a session that holds a CSRF token (one that rendered a page and called
 ``get_csrf_token``) must send ``X-Frappe-CSRF-Token`` (or a ``csrf_token`` parameter) on unsafe requests.
-Sessions opened by the login API hold none, so API clients that never load a page keep working.
+Sessions opened by the login API hold none, so API clients that never load a page keep working. Whatever the
+token, an unsafe session request whose ``Origin`` is another site (not a CORS origin of ``FRAPPE_API``, not in
+Django's ``CSRF_TRUSTED_ORIGINS``) is refused the same way: browsers send form posts cross-site without asking.
 """
 
 from __future__ import annotations
@@ -187,6 +189,10 @@ class FrappeSessionAuthentication(BaseAuthentication):
     def enforce_csrf(self, django_request) -> None:
         if django_request.method not in UNSAFE_METHODS:
             return
+        from .cors import is_foreign_origin
+
+        if is_foreign_origin(django_request):  # a page on another site writing with this session's cookie
+            raise exceptions.CSRFTokenError("Invalid Request")
         expected = django_request.session.get(CSRF_SESSION_KEY)
         if not expected:
             return

@@ -38,7 +38,9 @@ def check_settings(app_configs, **kwargs) -> list:
     if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
         message = "FRAPPE_API['LOGIN_ATTEMPTS'] must be a non-negative integer."
         errors.append(Error(message, id="django_frappe_api.E004"))
-    return errors + _file_setting_errors(value)
+    errors += _file_setting_errors(value)
+    errors += _cors_errors(value.get("CORS_ALLOWED_ORIGINS", []))
+    return errors
 
 
 def _file_setting_errors(value: dict) -> list:
@@ -62,6 +64,34 @@ def _file_setting_errors(value: dict) -> list:
             errors.append(Error("FRAPPE_API['ENCRYPTION_KEY'] must be a Fernet key (32 url-safe base64-encoded "
                                 "bytes) or None.", hint="Make one with Fernet.generate_key().",
                                 id="django_frappe_api.E007"))
+    return errors
+
+
+def _cors_errors(origins) -> list:
+    """``CORS_ALLOWED_ORIGINS``: "*" or origins; and django-cors-headers' middleware must not answer ``/api/``."""
+    import re
+    from urllib.parse import urlsplit
+
+    errors: list = []
+    if origins != "*":
+        listed = [origins] if isinstance(origins, str) else origins
+        valid = isinstance(listed, (list, tuple)) and all(isinstance(o, str) for o in listed)
+        for origin in listed if valid else ():
+            url = urlsplit(origin)
+            if origin == "*" or not (url.scheme and url.netloc) or url.path or url.query or url.fragment:
+                valid = False
+        if not valid:
+            errors.append(Error(
+                "FRAPPE_API['CORS_ALLOWED_ORIGINS'] must be \"*\" or a list of origins such as "
+                "\"https://app.example.com\" (scheme, host and port; no path).", id="django_frappe_api.E008"))
+    if origins and "corsheaders.middleware.CorsMiddleware" in getattr(settings, "MIDDLEWARE", ()):
+        regex = getattr(settings, "CORS_URLS_REGEX", r"^.*$")
+        if re.match(regex, "/api/"):
+            errors.append(Warning(
+                "django-cors-headers' CorsMiddleware also handles /api/: it answers preflights itself, with its "
+                "CORS_* settings, before FRAPPE_API['CORS_ALLOWED_ORIGINS'] is consulted.",
+                hint="Exclude the API from it, e.g. CORS_URLS_REGEX = r\"^(?!/api/).*$\".",
+                id="django_frappe_api.W002"))
     return errors
 
 

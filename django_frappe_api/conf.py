@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "BULK_ASYNC_THRESHOLD": 20,
     # Largest `count` a v2 list with `include=count` reports (`count_capped` is true when it is reached).
     "COUNT_CAP": 1000,
+    # Origins of browser front ends on another origin (Frappe's `allow_cors`): a list such as
+    # ["http://localhost:5173"], or "*" for any origin (echoed, with credentials). Empty: no CORS headers.
+    "CORS_ALLOWED_ORIGINS": [],
 }
 
 
@@ -153,6 +156,13 @@ class APISettings:
     @property
     def COUNT_CAP(self) -> int:
         return int(self._get("COUNT_CAP"))
+
+    @property
+    def CORS_ALLOWED_ORIGINS(self) -> list[str] | str:
+        value = self._get("CORS_ALLOWED_ORIGINS")
+        if value == "*":
+            return "*"
+        return [value] if isinstance(value, str) else list(value or ())
 
 
 api_settings = APISettings()

@@ -20,7 +20,7 @@ from django.db import transaction
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
-from .. import authentication, envelopes, exceptions, messages, parsers
+from .. import authentication, cors, envelopes, exceptions, messages, parsers
 from .. import response as method_response
 from ..authentication import FrappeSessionAuthentication, TokenAuthentication
 from ..conf import api_settings
@@ -82,7 +82,12 @@ class FrappeViewSet(ViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         authentication.finalize_response(request, response)  # `session_expired` for a dead `sid` (§8.3)
-        return super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return cors.add_cors_headers(request, response)
+
+    def options(self, request, *args, **kwargs):
+        """Not DRF's metadata (it would publish view docstrings): Frappe's empty 200, or the CORS preflight."""
+        return cors.options_response(self.allowed_methods)
 
     def handle_exception(self, exc):
         transaction.set_rollback(True)
