@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import doctype_resource, exceptions, fieldtypes, naming, passwords, permissions
+from . import doctype_resource, exceptions, fieldtypes, naming, nul_bytes, passwords, permissions, sanitizer
 from .backends.base import get_backend
 from .controllers import controller_registry
 from .definition_checks import BUILTIN_LINK_TARGETS
@@ -311,9 +311,13 @@ def insert_doc(
     _run_validate_hooks(meta, doc, user, submitting=docstatus == 1)
     _prepare_children(meta, doc, user=user)
     validate_doc(meta, doc)
+    sanitizer.sanitize_doc(meta, doc, keep_submitted=False)
+    nul_bytes.check_doc(meta, doc)
     backend = get_backend(meta)
     if doc["name"] is not None and backend.exists(meta, doc["name"]):
         raise _duplicate(meta, doc["name"])
+    if doc.get("amended_from") and meta.has_field("amended_from"):
+        naming.check_amended_from(meta, doc["amended_from"])
     try:
         with transaction.atomic():
             backend.insert(meta, doc)
@@ -363,6 +367,8 @@ def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) ->
         _prepare_children(meta, doc, user=user)
         _validate_links(meta, doc)
         validate_doc(meta, doc)
+        sanitizer.sanitize_doc(meta, doc, keep_submitted=stored_status == 1)
+    nul_bytes.check_doc(meta, doc)
     if doc.pop("__unsaved_single", False):
         doc["creation"] = doc["modified"]
         get_backend(meta).insert(meta, doc)
@@ -567,8 +573,8 @@ def _apply_values(meta: Meta, doc: dict[str, Any], values: dict[str, Any], *, us
         elif field.fieldtype == "Password":
             _set_password(meta, doc, field, value)
         elif field.holds_value:
-            if not is_new and field.read_only and not meta.istable:
-                continue  # read-only fields keep their stored value on update (set by the server or hooks)
+            # ``read_only`` is a form property: Frappe saves what the API sends (fetch_from fields are
+            # refreshed from their link on save, in _validate_links).
             if not is_new and field.set_only_once and doc.get(key) not in (None, "", 0):
                 incoming = _coerce_field(meta, field, value)
                 if incoming != doc.get(key):
@@ -582,6 +588,7 @@ def _set_password(meta: Meta, doc: dict[str, Any], field: FieldMeta, value: Any)
     model-backed DocType gets the clear value, for its backend to hash (``set_password``)."""
     if isinstance(value, (list, dict)):
         raise exceptions.ValidationError(f"Value for {field.display_label} cannot be a list")
+    nul_bytes.check_value(field.display_label, value)  # encryption would hide it from check_doc
     if value in (None, ""):
         doc[field.fieldname] = None
     elif isinstance(value, str) and set(value) == {"*"}:
@@ -593,6 +600,7 @@ def _set_password(meta: Meta, doc: dict[str, Any], field: FieldMeta, value: Any)
 def _coerce_field(meta: Meta, field: FieldMeta, value: Any) -> Any:
     if isinstance(value, (list, dict)) and field.fieldtype != "JSON":
         raise exceptions.ValidationError(f"Value for {field.display_label} cannot be a list")
+    nul_bytes.check_value(field.display_label, value)  # before links and uniqueness query the database
     try:
         return fieldtypes.coerce(field.fieldtype, value)
     except exceptions.ValidationError as error:
@@ -722,14 +730,7 @@ def _validate_value(meta: Meta, field: FieldMeta, doc: dict[str, Any], row_prefi
         if str(value).strip() not in options:
             quoted = ", ".join(f'"{o}"' for o in options if o)
             raise exceptions.ValidationError(f'{row_prefix} {label} cannot be "{value}". It should be one of {quoted}')
-    if field.fieldtype in fieldtypes.VARCHAR_TYPES and field.fieldtype != "Password" and isinstance(value, str):
-        limit = field.length or fieldtypes.DEFAULT_VARCHAR_LENGTH
-        if len(value) > limit:
-            message = (
-                f"{meta.name} {doc.get('name')}: '<strong>{label}</strong>' ({value}) will get truncated, "
-                f"as max characters allowed is {limit}"
-            )
-            raise exceptions.CharacterLengthExceededError(message, title="Value too big")
+    _check_length(meta, field, doc, value, row_prefix)
     if field.non_negative and field.fieldtype in fieldtypes.NUMERIC_TYPES and value < 0:
         raise exceptions.NonNegativeError(f"Value cannot be negative for {meta.name}: <strong>{label}</strong>")
     if field.fieldtype == "Data" and field.options == "Email" and not _valid_emails(value):
@@ -742,6 +743,23 @@ def _validate_value(meta: Meta, field: FieldMeta, doc: dict[str, Any], row_prefi
         raise exceptions.InvalidNameError(f"{value} is not a valid Name")
     if field.fieldtype == "Data" and field.options == "URL" and not _valid_url(str(value)):
         raise exceptions.ValidationError(f"'<strong>{value}</strong>' is not a valid URL")
+
+
+def _check_length(meta: Meta, field: FieldMeta, doc: dict[str, Any], value: Any, row_prefix: str) -> None:
+    """Frappe's ``_validate_length``: a varchar holds ``length`` (default 140) characters, an Int column a
+    32-bit value (64-bit for Long Int or ``length`` > 11), whatever the database would accept."""
+    limit = fieldtypes.column_limit(field.fieldtype, field.length)
+    if limit is None:
+        return
+    kind, maximum = limit
+    too_big = len(str(value)) > maximum if kind == "varchar" else abs(fieldtypes.cint(value)) > maximum
+    if too_big:
+        reference = f"{meta.name}, Row {doc.get('idx')}" if row_prefix else f"{meta.name} {doc.get('name')}"
+        raise exceptions.CharacterLengthExceededError(
+            f"{reference}: '<strong>{field.display_label}</strong>' ({value}) will get truncated, "
+            f"as max characters allowed is {maximum}",
+            title="Value too big",
+        )
 
 
 def _valid_url(value: str) -> bool:

@@ -42,12 +42,15 @@ TEXT_TYPES = frozenset(
 DATA_TYPES = TEXT_TYPES | NUMERIC_TYPES | DATE_TYPES | DATETIME_TYPES | TIME_TYPES
 ALL_TYPES = DATA_TYPES | TABLE_TYPES | LAYOUT_TYPES
 
-# Data-like types whose column is varchar(length) in Frappe (length check applies).
+# Types whose column is varchar(length) in Frappe's type_map (length check applies); Password, Attach,
+# Attach Image and Barcode are text columns there.
 VARCHAR_TYPES = frozenset(
-    {"Data", "Link", "Dynamic Link", "Select", "Read Only", "Password", "Attach", "Attach Image",
-     "Color", "Barcode", "Phone", "Autocomplete", "Icon"}
+    {"Data", "Link", "Dynamic Link", "Select", "Read Only", "Color", "Phone", "Autocomplete", "Icon"}
 )  # fmt: skip
 DEFAULT_VARCHAR_LENGTH = 140
+# Largest absolute value of Frappe's integer columns (``max_positive_value`` in base_document.py): Int is
+# an int column, a bigint when its ``length`` exceeds 11; Long Int is a bigint.
+INT_COLUMN_MAX = {"int": 2**31 - 1, "bigint": 2**63 - 1}
 
 # Frappe fields every document has; a DocType may not redefine them.
 STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "idx")
@@ -80,6 +83,18 @@ DATETIME_STORE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 def holds_value(fieldtype: str) -> bool:
     """Whether a field of this type has a value of its own (not layout, not a child table)."""
     return fieldtype in DATA_TYPES
+
+
+def column_limit(fieldtype: str, length: int = 0) -> tuple[str, int] | None:
+    """What Frappe's ``_validate_length`` checks for a field: ``("varchar", characters)``,
+    ``("int", largest absolute value)``, or ``None`` (text, decimal and date columns are not checked)."""
+    if fieldtype in VARCHAR_TYPES:
+        return "varchar", length or DEFAULT_VARCHAR_LENGTH
+    if fieldtype == "Int":
+        return "int", INT_COLUMN_MAX["bigint" if length > 11 else "int"]
+    if fieldtype == "Long Int":
+        return "int", INT_COLUMN_MAX["bigint"]
+    return None
 
 
 def db_kind(fieldtype: str) -> str:

@@ -17,12 +17,13 @@ import re
 import secrets
 import time
 from typing import Any
+from urllib.parse import quote
 
 from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import exceptions
+from . import exceptions, nul_bytes
 from .meta import Meta
 
 _BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
@@ -47,18 +48,20 @@ def make_name(meta: Meta, doc: dict[str, Any], *, client_name: Any = None, honou
         if rule == "autoincrement" and isinstance(name, int):
             advance_autoincrement(meta, name)
         return name
+    if rule == "autoincrement":
+        # Before amendments, as in Frappe's set_new_name: an integer key cannot be "<original>-1".
+        # A client name is discarded like for any rule but Prompt (§9.4 step 1).
+        if meta.backend == "orm":
+            return None  # the database assigns the key on insert
+        return next_autoincrement(meta)
     if doc.get("amended_from") and meta.has_field("amended_from"):
+        # Whatever the rule (hash, series, field, Prompt...), an amendment is named after its original.
         return validate_name(meta, make_amended_name(meta, doc["amended_from"]))
     if rule == "prompt":
         chosen = doc.get("__newname") or client_name
         if chosen in (None, ""):
             raise exceptions.ValidationError("Please set the document name")
         return validate_name(meta, chosen)
-    if rule == "autoincrement":
-        # A client name is discarded like for any rule but Prompt (§9.4 step 1).
-        if meta.backend == "orm":
-            return None  # the database assigns the key on insert
-        return next_autoincrement(meta)
     if rule.startswith("field:"):
         fieldname = autoname.split(":", 1)[1].strip()
         value = doc.get(fieldname)
@@ -99,6 +102,21 @@ def make_amended_name(meta: Meta, amended_from: Any) -> str:
         except ValueError:
             pass
     return f"{amended_from}-1"
+
+
+def check_amended_from(meta: Meta, amended_from: Any) -> None:
+    """Only a cancelled document can be amended (Frappe's ``Document.validate_amended_from``, message and
+    title included; the link is the desk path of the original)."""
+    from .backends.base import get_backend
+
+    original = get_backend(meta).get_doc(meta, amended_from)
+    if original is None or int(original.get("docstatus") or 0) != 2:
+        url = f"/app/{quote(meta.name.lower().replace(' ', '-'))}/{quote(str(amended_from))}"
+        raise exceptions.ValidationError(
+            f'<a href="{url}">{amended_from}</a> cannot be amended because it is not cancelled. '
+            "Please cancel the document before creating an amendment.",
+            title="Amendment Not Allowed",
+        )
 
 
 def make_series_name(pattern: str, doc: dict[str, Any]) -> str:
@@ -211,6 +229,7 @@ def validate_name(meta: Meta, name: Any) -> Any:
         return name
     if not isinstance(name, str):
         raise exceptions.NameError(f"Invalid name: {name}")
+    nul_bytes.check_name(name)
     name = name.strip()
     if not name:
         raise exceptions.ValidationError(f"No Name Specified for {meta.name}")

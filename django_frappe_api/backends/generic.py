@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Lower
 
-from .. import fieldtypes
+from .. import fieldtypes, nul_bytes
 from ..filters import Column
 from ..meta import Meta, get_meta
 from ..models import Document
@@ -135,6 +135,8 @@ class GenericBackend(SQLBackend):
     # -- single documents -----------------------------------------------------------------------
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
+        if nul_bytes.has_nul(name):
+            return None  # never stored (refused on write); PostgreSQL cannot even compare it
         queryset = self.base_queryset(meta).filter(name=str(name))
         if for_update:
             queryset = queryset.select_for_update()
@@ -152,7 +154,7 @@ class GenericBackend(SQLBackend):
         return doc
 
     def exists(self, meta: Meta, name: Any) -> bool:
-        return self.base_queryset(meta).filter(name=str(name)).exists()
+        return not nul_bytes.has_nul(name) and self.base_queryset(meta).filter(name=str(name)).exists()
 
     def value_exists(self, meta: Meta, fieldname: str, value: Any, *, exclude_name: Any = None) -> bool:
         field = meta.get_field(fieldname)

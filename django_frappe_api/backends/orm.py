@@ -27,7 +27,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from .. import exceptions, fieldtypes
+from .. import exceptions, fieldtypes, nul_bytes
 from ..filters import Column
 from ..meta import FieldMeta, Meta, PermRule, get_meta
 from ..query import FieldRef, ListQuery
@@ -292,6 +292,8 @@ def _field_meta(options: ModelOptions, model_field: models.Field, idx: int, doct
                 props["options"] = option
         if getattr(model_field, "max_length", None):
             props["length"] = model_field.max_length
+    elif fieldtype == "Int" and isinstance(model_field, models.BigIntegerField):
+        props["length"] = 20  # Frappe's Int column is a bigint when its length exceeds 11
     elif fieldtype == "Currency" and model_field.decimal_places != 2:
         fieldtype = props["fieldtype"] = "Float"
     if isinstance(model_field, models.DecimalField):
@@ -476,6 +478,8 @@ class OrmBackend(SQLBackend):
     # -- single documents -----------------------------------------------------------------------
 
     def _get_instance(self, name: Any, *, for_update: bool = False) -> models.Model | None:
+        if nul_bytes.has_nul(name):
+            return None  # never stored (refused on write); PostgreSQL cannot even compare it
         queryset = self.base_queryset(get_meta(self.options.doctype))
         if for_update:
             queryset = queryset.select_for_update()
@@ -584,10 +588,10 @@ class OrmBackend(SQLBackend):
             )):
                 setattr(instance, column, doc.get(key))
         for field_meta in meta.data_fields:
-            if field_meta.read_only and not is_new:
-                continue
             model_field = self.model._meta.get_field(field_meta.fieldname)
-            if not model_field.editable:
+            # ``read_only_fields`` are a form property, written like any other field (as Frappe does);
+            # what Django itself owns (editable=False, auto_now, auto_now_add) is never written.
+            if not model_field.editable or _is_automatic(model_field):
                 continue
             value = doc.get(field_meta.fieldname)
             if isinstance(model_field, models.ForeignKey):
@@ -620,6 +624,10 @@ class OrmBackend(SQLBackend):
         stale = [name for name in existing if name not in kept]
         if stale:
             getattr(instance, accessor).filter(**{f"{child.options.name_attname}__in": stale}).delete()
+
+
+def _is_automatic(model_field: models.Field) -> bool:
+    return bool(getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False))
 
 
 def parent_options(options: ModelOptions) -> ModelOptions | None:

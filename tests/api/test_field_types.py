@@ -372,7 +372,9 @@ def test_password_fields_cannot_be_filtered_sorted_or_grouped(admin_client, zoo,
     assert (body.get("exc_type") or body["errors"][0]["type"]) == "DataError"
 
 
-def test_read_only_field_keeps_its_value_on_update(admin_client, db, api_url):
+def test_read_only_field_sent_over_the_api_is_saved_on_update(admin_client, db, api_url):
+    # ``read_only`` is a form property in Frappe: the server saves what the API sends (it enforces
+    # set_only_once, allow_on_submit and permlevels, not read_only).
     make_doctype("Invoice", [
         {"fieldname": "title", "label": "Title", "fieldtype": "Data"},
         {"fieldname": "total", "label": "Total", "fieldtype": "Currency", "read_only": 1},
@@ -383,4 +385,19 @@ def test_read_only_field_keeps_its_value_on_update(admin_client, db, api_url):
     response = admin_client.put(api_url("Invoice", "INV-1"), {"title": "New", "total": 999}, format="json")
 
     assert response.status_code == 200
-    assert (response.json()["data"]["title"], response.json()["data"]["total"]) == ("New", 10.0)
+    assert (response.json()["data"]["title"], response.json()["data"]["total"]) == ("New", 999.0)
+    assert Document.objects.get(doctype_id="Invoice", name="INV-1").data["total"] == 999.0
+
+
+def test_fetch_from_field_is_refreshed_from_its_link_on_update(admin_client, admin_user, todo, api_url):
+    make_doctype("Follow Up", [
+        {"fieldname": "todo", "label": "ToDo", "fieldtype": "Link", "options": "ToDo"},
+        {"fieldname": "todo_status", "label": "ToDo Status", "fieldtype": "Data", "read_only": 1,
+         "fetch_from": "todo.status"},
+    ], autoname="Prompt")
+    todo_name = document.insert_doc("ToDo", {"description": "x", "status": "Closed"}, user=admin_user)["name"]
+    admin_client.post(api_url("Follow Up"), {"name": "F", "todo": todo_name}, format="json")
+
+    response = admin_client.put(api_url("Follow Up", "F"), {"todo_status": "forged"}, format="json")
+
+    assert (response.status_code, response.json()["data"]["todo_status"]) == (200, "Closed")

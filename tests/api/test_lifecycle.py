@@ -6,7 +6,7 @@ import pytest
 
 from django_frappe_api.models import Document
 from tests.factories import UserFactory, make_doctype
-from tests.helpers import failure
+from tests.helpers import decoded, failure, thrown
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +219,51 @@ def test_amending_the_same_document_twice_is_a_duplicate(admin_client, draft, ap
     response = amend(admin_client, api_url, "INV-0001")
 
     assert failure(response) == (409, "DuplicateEntryError", ["Invoice <strong>INV-0001-1</strong> already exists"])
+
+
+NOT_CANCELLED = ('<a href="/app/invoice/INV-0001">INV-0001</a> cannot be amended because it is not cancelled. '
+                 "Please cancel the document before creating an amendment.")
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_amending_a_document_that_is_not_cancelled_is_refused(admin_client, draft, api_url, api_version, state):
+    if state == "submitted":
+        submitted(admin_client, api_url)
+
+    response = amend(admin_client, api_url, "INV-0001", lines=[{"item": "a", "qty": 2}])
+
+    assert response.status_code == 417
+    if api_version == "v2":
+        assert response.json() == {"errors": [{"type": "ValidationError", "message": NOT_CANCELLED,
+                                               "title": "Amendment Not Allowed", "indicator": "red"}]}
+    else:
+        assert decoded(response) == {"exc_type": "ValidationError",
+                                     "_server_messages": [thrown(NOT_CANCELLED, "Amendment Not Allowed")]}
+    assert list(Document.objects.filter(doctype_id="Invoice").values_list("name", flat=True)) == ["INV-0001"]
+    assert Document.objects.filter(doctype_id="Invoice Line").count() == 1
+
+
+@pytest.mark.parametrize("autoname", ["hash", "field:title", "Prompt"])
+def test_amendment_is_named_after_the_original_whatever_the_naming_rule(admin_client, db, api_url, autoname):
+    make_doctype("Memo", [
+        {"fieldname": "title", "label": "Title", "fieldtype": "Data"},
+        {"fieldname": "amended_from", "label": "Amended From", "fieldtype": "Link", "options": "Memo",
+         "read_only": 1, "no_copy": 1},
+    ], permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "submit": 1, "cancel": 1}],
+        is_submittable=1, autoname=autoname)
+    original = admin_client.post(api_url("Memo"), {"name": "M", "title": "M", "docstatus": 1},
+                                 format="json").json()["data"]["name"]
+    admin_client.put(api_url("Memo", original), {"docstatus": 2}, format="json")
+
+    first = admin_client.post(api_url("Memo"), {"name": "other", "title": "other", "amended_from": original},
+                              format="json")
+    admin_client.put(api_url("Memo", f"{original}-1"), {"docstatus": 1}, format="json")
+    admin_client.put(api_url("Memo", f"{original}-1"), {"docstatus": 2}, format="json")
+    second = admin_client.post(api_url("Memo"), {"title": "again", "amended_from": f"{original}-1"},
+                               format="json")
+
+    assert (first.status_code, first.json()["data"]["name"]) == (200, f"{original}-1")
+    assert (second.status_code, second.json()["data"]["name"]) == (200, f"{original}-2")
 
 
 def test_amending_a_missing_document_is_a_link_error(admin_client, invoice, api_url):
