@@ -748,9 +748,9 @@ def _validate_value(meta: Meta, field: FieldMeta, doc: dict[str, Any], row_prefi
 def _check_length(meta: Meta, field: FieldMeta, doc: dict[str, Any], value: Any, row_prefix: str) -> None:
     """Frappe's ``_validate_length``: a varchar holds ``length`` (default 140) characters, an Int column a
     32-bit value (64-bit for Long Int or ``length`` > 11), whatever the database would accept."""
-    limit = fieldtypes.column_limit(field.fieldtype, field.length)
+    limit = None if meta.issingle else fieldtypes.column_limit(field.fieldtype, field.length)
     if limit is None:
-        return
+        return  # a Single's values are stored as text, whatever their fieldtype
     kind, maximum = limit
     too_big = len(str(value)) > maximum if kind == "varchar" else abs(fieldtypes.cint(value)) > maximum
     if too_big:

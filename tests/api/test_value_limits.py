@@ -144,3 +144,15 @@ def test_a_link_to_a_name_with_a_nul_character_is_not_found(admin_client, todo, 
     assert missing.status_code == 404
     assert decoded(linked) == error_body(api_version, "ValidationError",
                                          "Value for <strong>ToDo</strong> cannot contain null characters")
+
+
+def test_a_single_doctype_has_no_column_limits(admin_client, db, api_url):
+    make_doctype("Counter Settings", [{"fieldname": "limit", "label": "Limit", "fieldtype": "Int"},
+                                      {"fieldname": "code", "label": "Code", "fieldtype": "Data", "length": 3}],
+                 issingle=1)
+
+    response = admin_client.put(api_url("Counter Settings", "Counter Settings"),
+                                {"limit": INT_MAX + 1, "code": "ABCD"}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["data"]["limit"], response.json()["data"]["code"]) == (INT_MAX + 1, "ABCD")
