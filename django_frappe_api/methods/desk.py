@@ -155,7 +155,16 @@ def cancel(
 # -- report view -----------------------------------------------------------------------------------
 
 
+# Report-view arguments not implemented yet: refused rather than accepted and ignored.
+_UNSUPPORTED_REPORT_ARGS = ("with_comment_count", "distinct", "add_total_row", "aggregate_on_field",
+                            "aggregate_function")
+
+
 def _report_rows(user: Any, doctype: str, form: dict[str, Any]) -> list[Any]:
+    for key in _UNSUPPORTED_REPORT_ARGS:
+        value = form.get(key)
+        if value not in (None, "") and fieldtypes.sbool(value) not in (False, 0):
+            raise exceptions.ValidationError(f"The report view argument {key} is not supported.")
     fields = form.get("fields")
     if fields == "*":
         fields = ["*"]

@@ -191,6 +191,30 @@ def test_reportview_rejects_unknown_fields(rpc, admin_client, todo):
     assert body(response) == rpc.error("DataError", "Field not permitted in query: nope")
 
 
+@pytest.mark.parametrize("method", ["frappe.desk.reportview.get", "frappe.desk.reportview.get_list"])
+@pytest.mark.parametrize(("key", "value"), [("with_comment_count", "1"), ("distinct", "true"),
+                                            ("add_total_row", "1"), ("aggregate_on_field", "priority"),
+                                            ("aggregate_function", "sum")])
+def test_reportview_refuses_arguments_it_does_not_implement(rpc, admin_client, todo, method, key, value):
+    response = admin_client.get(rpc.url(method), {"doctype": "ToDo", key: value})
+
+    assert response.status_code == 417
+    assert body(response) == rpc.error("ValidationError", f"The report view argument {key} is not supported.")
+
+
+def test_reportview_ignores_ignore_permissions_and_false_flags(rpc, admin_user, todo):
+    from rest_framework.test import APIClient
+
+    make_todo(admin_user, description="Not for guests")
+    params = {"doctype": "ToDo", "fields": '["description"]', "with_comment_count": "0", "distinct": "false"}
+
+    plain = APIClient().get(rpc.url("frappe.desk.reportview.get_list"), params)
+    forced = APIClient().get(rpc.url("frappe.desk.reportview.get_list"), {**params, "ignore_permissions": "1"})
+
+    assert plain.status_code == forced.status_code == 403
+    assert body(forced) == body(plain)
+
+
 # -- link search ---------------------------------------------------------------------------------
 
 
