@@ -11,8 +11,10 @@ Usage (the host's settings; after the session and authentication middleware)::
 
 A request to any path outside ``/api/`` whose query string or urlencoded form carries ``cmd=<method>`` is
 answered exactly as ``/api/method/<method>``: the same route table resolves it (so ``cmd=login`` and
-``cmd=logout`` reach the login and logout views), and the same view answers. JSON and multipart bodies are not
-inspected, so the host's own forms and uploads are left untouched.
+``cmd=logout`` reach the login and logout views), and the same view answers. A JSON body is read for ``cmd``
+only when posted to the site root ``/`` (frappe-js-sdk's ``forgetPassword`` posts
+``{"cmd": "frappe.core.doctype.user.user.reset_password", "user": ...}`` there), so the host's own JSON APIs
+on other paths are left untouched; multipart bodies are never inspected.
 """
 
 from __future__ import annotations
@@ -63,7 +65,23 @@ class FrappeCommandMiddleware:
         cmd = request.GET.get("cmd")
         if not cmd and request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             cmd = request.POST.get("cmd")
-        return cmd or ""
+        if not cmd and request.method == "POST" and path == "/":
+            cmd = self.get_json_command(request)
+        return cmd if isinstance(cmd, str) else ""
+
+    def get_json_command(self, request: HttpRequest) -> str:
+        """``cmd`` of a JSON object body; anything unreadable is left to the host's own view at ``/``."""
+        from . import exceptions
+        from .parsers import form_dict, is_json_content_type
+
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if not is_json_content_type(content_type) or content_type.lower().startswith("multipart/"):
+            return ""
+        try:
+            cmd = form_dict(request).get("cmd")
+        except exceptions.FrappeError:  # oversized or malformed: not a command we can answer
+            return ""
+        return cmd if isinstance(cmd, str) else ""
 
     def drop_command(self, request: HttpRequest) -> None:
         """``cmd`` names the method; it is not one of its arguments."""
