@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ATTEMPTS": 10,
     # Seconds the failures are counted for, from the first one; also how long a lock lasts.
     "LOGIN_LOCK_SECONDS": 60,
+    # `reset_password` calls one client address may make per hour (Frappe's System Settings
+    # `password_reset_limit`, default 3; 0: unlimited).
+    "PASSWORD_RESET_LIMIT": 3,
+    # The reset link mailed by `reset_password`: a format string with `{uidb64}` and `{token}` (e.g. a page of the
+    # host's frontend); when `None`, Django's `password_reset_confirm` view (`django.contrib.auth.urls`).
+    "PASSWORD_RESET_URL": None,
     # Largest file `upload_file` accepts, in bytes (Frappe's System Settings default: 10 MiB).
     "MAX_FILE_SIZE": 10 * 1024 * 1024,
     # Let guests call `upload_file` (Frappe's System Settings "Allow Guests to Upload Files").
@@ -114,6 +120,15 @@ class APISettings:
     @property
     def LOGIN_LOCK_SECONDS(self) -> int:
         return int(self._get("LOGIN_LOCK_SECONDS"))
+
+    @property
+    def PASSWORD_RESET_LIMIT(self) -> int:
+        return int(self._get("PASSWORD_RESET_LIMIT"))
+
+    @property
+    def PASSWORD_RESET_URL(self) -> str | None:
+        value = self._get("PASSWORD_RESET_URL")
+        return str(value) if value else None
 
     @property
     def MAX_FILE_SIZE(self) -> int:
