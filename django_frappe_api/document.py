@@ -84,7 +84,9 @@ def get_list(
         default_order=default_order,
     )
     backend = get_backend(meta)
-    row_condition = None if meta.istable else permissions.list_condition(perm_meta, user, backend.owner_lookup(meta))
+    row_condition = None if meta.istable else permissions.list_condition(
+        perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
+    )
     rows = backend.get_list(query, row_condition)
     if meta.autoname.lower() == "autoincrement" and meta.backend == "generic":
         _integer_names(query, rows)
@@ -177,7 +179,9 @@ def get_count(
     query = ListQuery.build(meta, filters=filters, or_filters=or_filters, parent=parent, default_order=False,
                             access=FieldAccess(user, meta, perm_meta))
     backend = get_backend(meta)
-    row_condition = None if meta.istable else permissions.list_condition(perm_meta, user, backend.owner_lookup(meta))
+    row_condition = None if meta.istable else permissions.list_condition(
+        perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
+    )
     return backend.get_count(query, row_condition, distinct=distinct, limit=limit)
 
 
@@ -1004,7 +1008,10 @@ def get_doc_permissions(doctype: str, name: Any, *, user: Any) -> dict[str, int]
     if meta.istable:
         return {"read": 1, "write": 1}  # Frappe answers this for any child row
     owner = doc.get("owner")
-    rights = {right: int(permissions.has_doc_permission(meta, owner, user, right)) for right in PERMISSION_RIGHTS}
+    rights = {
+        right: int(permissions.has_doc_permission(meta, owner, user, right, doc.get("name")))
+        for right in PERMISSION_RIGHTS
+    }
     if not meta.is_submittable:
         rights["submit"] = 0
     if not meta.properties.get("allow_import"):

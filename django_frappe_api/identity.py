@@ -6,9 +6,12 @@ Usage::
                               "roles": [{"role": "Sales User"}]}
     POST /api/resource/Role  {"role_name": "Sales User"}
 
-A user's Frappe id (``name``) is its Django username; its roles are its groups. Only the System
-Manager role may read or change them. ``register_identity_doctypes()`` is called from
-``AppConfig.ready()`` unless ``FRAPPE_API["USER_DOCTYPES"]`` is false.
+A user's Frappe id (``name``) is its Django username; its roles are its groups. A user created over the
+API is named by its email, stripped and lowercased (Frappe ``User.autoname``), and is a *System User*
+(Django staff) exactly when it holds a role, since every Frappe Role has desk access by default. Only the
+System Manager role may change users; each user may also read their own record (Frappe shares it with
+them), whose read-only ``api_key`` is the key ``generate_keys`` issued. ``register_identity_doctypes()``
+is called from ``AppConfig.ready()`` unless ``FRAPPE_API["USER_DOCTYPES"]`` is false.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat, Trim
 
-from . import exceptions
+from . import exceptions, permissions
 from .backends.orm import ModelOptions, OrmBackend
 from .backends.sql import Aliases
+from .conf import api_settings
 from .filters import Column
 from .meta import FieldMeta, Meta, meta_from_definition, register_meta_builder
 from .query import FieldRef
@@ -89,7 +93,7 @@ class UserBackend(OrmBackend):
     """Users: Frappe's fields over ``AUTH_USER_MODEL``, roles over groups, a write-only ``new_password``."""
 
     _COLUMNS = {"email": "email", "first_name": "first_name", "last_name": "last_name", "enabled": "is_active",
-                "last_login": "last_login"}
+                "last_login": "last_login", "api_key": "frappe_api_key__api_key"}
 
     @classmethod
     def extend_meta(cls, options: ModelOptions, meta: Meta) -> Meta:
@@ -103,10 +107,14 @@ class UserBackend(OrmBackend):
                    default="Website User"),
             _field("new_password", "Password", "Set New Password", 7),
             _field("last_login", "Datetime", "Last Login", 8, read_only=1),
-            _field("roles", "Table", "Roles", 9, options="Has Role"),
+            _field("api_key", "Data", "API Key", 9, read_only=1),
+            _field("roles", "Table", "Roles", 10, options="Has Role"),
         ]
-        return _with_fields(meta, fields, autoname="Prompt", title_field="full_name",
+        return _with_fields(meta, fields, autoname="field:email", title_field="full_name",
                             search_fields=("full_name", "email"))
+
+    def base_queryset(self, meta: Meta):
+        return super().base_queryset(meta).select_related("frappe_api_key")
 
     def column(self, aliases: Aliases, ref: FieldRef) -> Column:
         if ref.via_kind == "child" and ref.via == "roles":
@@ -117,7 +125,8 @@ class UserBackend(OrmBackend):
         if ref.via_kind == "" and ref.fieldname == "user_type":
             aliases.expressions.setdefault(
                 "_user_type",
-                Case(When(is_staff=True, then=Value("System User")), default=Value("Website User")),
+                Case(When(Q(is_staff=True) | Q(is_superuser=True), then=Value("System User")),
+                     default=Value("Website User")),
             )
             return Column("_user_type", "Select")
         if ref.via_kind == "" and ref.fieldname == "new_password":
@@ -141,9 +150,10 @@ class UserBackend(OrmBackend):
             "last_name": instance.last_name or None,
             "full_name": full_name or None,
             "enabled": int(instance.is_active),
-            "user_type": "System User" if instance.is_staff else "Website User",
+            "user_type": "System User" if instance.is_staff or instance.is_superuser else "Website User",
             "new_password": None,
             "last_login": _stored("Datetime", instance.last_login),
+            "api_key": getattr(getattr(instance, "frappe_api_key", None), "api_key", None),
             "doctype": meta.name,
         }
 
@@ -161,34 +171,64 @@ class UserBackend(OrmBackend):
 
     def _assign(self, meta: Meta, instance: models.Model, doc: dict[str, Any], *, is_new: bool) -> None:
         if is_new:
-            setattr(instance, instance.USERNAME_FIELD, doc.get("name") or doc.get("email"))
+            setattr(instance, instance.USERNAME_FIELD, doc.get("name"))
             instance.set_unusable_password()
+        elif not doc.get("enabled", 1) and instance.get_username() == api_settings.ADMINISTRATOR:
+            raise exceptions.ValidationError(f"User {instance.get_username()} cannot be disabled")
         instance.email = doc.get("email") or ""
         instance.first_name = doc.get("first_name") or ""
         instance.last_name = doc.get("last_name") or ""
         instance.is_active = bool(doc.get("enabled", 1))
-        instance.is_staff = doc.get("user_type") == "System User"
         if doc.get("new_password"):
             instance.set_password(doc["new_password"])
             doc["new_password"] = None  # never stored or echoed in clear
 
     def insert(self, meta: Meta, doc: dict[str, Any]) -> None:
+        email = doc.get("email").strip().lower() if isinstance(doc.get("email"), str) else ""
+        if email:  # Frappe names a User by its email, whatever name the client sent
+            doc["email"] = doc["name"] = email
+        self._check_duplicate(doc["name"], email)
         instance = self.model()
         self._assign(meta, instance, doc, is_new=True)
+        instance.is_staff = instance.is_superuser or bool(self._role_names(doc.get("roles") or []))
         self._save(instance)
         doc["name"] = instance.get_username()
         self._set_roles(instance, doc.get("roles") or [])
 
     def update(self, meta: Meta, doc: dict[str, Any], *, tables: tuple[str, ...]) -> None:
         instance = self._get_instance(doc["name"])
+        if doc.get("email") and doc["email"] != instance.email:
+            self._check_duplicate(None, doc["email"], exclude=instance.pk)
         self._assign(meta, instance, doc, is_new=False)
+        if "roles" in tables:  # user_type follows the roles (Frappe ``set_system_user``)
+            instance.is_staff = instance.is_superuser or bool(self._role_names(doc.get("roles") or []))
         self._save(instance)
         if "roles" in tables:
             self._set_roles(instance, doc.get("roles") or [])
 
+    def delete(self, meta: Meta, name: Any) -> None:
+        if name == api_settings.ADMINISTRATOR:
+            raise exceptions.ValidationError(f"User {name} cannot be deleted")
+        super().delete(meta, name)
+
+    def _check_duplicate(self, name: Any, email: str, *, exclude: Any = None) -> None:
+        """A user's name and email are both unique, as in Frappe where the email is the name."""
+        manager = self.model._default_manager
+        taken = name is not None and manager.filter(**{self.model.USERNAME_FIELD: name}).exists()
+        if not taken and email:
+            others = manager.filter(email__iexact=email)
+            taken = (others.exclude(pk=exclude) if exclude is not None else others).exists()
+        if taken:
+            raise exceptions.DuplicateEntryError(
+                f"User <strong>{name or email}</strong> already exists", title="Duplicate Name"
+            )
+
+    @staticmethod
+    def _role_names(rows: list[dict[str, Any]]) -> set[str]:
+        return {row.get("role") for row in rows if row.get("role") and row.get("role") not in AUTOMATIC_ROLES}
+
     def _set_roles(self, instance: models.Model, rows: list[dict[str, Any]]) -> None:
-        names = {row.get("role") for row in rows if row.get("role") and row.get("role") not in AUTOMATIC_ROLES}
-        instance.groups.set(Group.objects.filter(name__in=names))
+        instance.groups.set(Group.objects.filter(name__in=self._role_names(rows)))
 
     def value_exists(self, meta: Meta, fieldname: str, value: Any, *, exclude_name: Any = None) -> bool:
         queryset = self.model._default_manager.filter(**{self._lookup(fieldname, "Data"): value})
@@ -211,4 +251,5 @@ def register_identity_doctypes() -> None:
                                 creation_field="date_joined", module="Core", permissions=SYSTEM_MANAGER_ONLY,
                                 sort_field="creation", backend_class=UserBackend)
     register_meta_builder(lambda doctype: HAS_ROLE if doctype == "Has Role" else None)
+    permissions.share_with_self("User", ("read",))
 

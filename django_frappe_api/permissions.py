@@ -8,6 +8,10 @@ Usage::
 Roles are the names of the user's Django groups, plus the automatic ones: ``Guest`` for everyone,
 ``All`` for every logged-in user, ``Administrator`` and ``System Manager`` for superusers. The
 Administrator (a superuser) passes every check, as in Frappe.
+
+A DocType registered with ``share_with_self`` grants each user some rights on the one document named
+after that user, whatever the roles: Frappe shares every User document with its user
+(``User.share_with_self``), so users read their own record, ``api_key`` included.
 """
 
 from __future__ import annotations
@@ -25,6 +29,21 @@ SYSTEM_MANAGER = "System Manager"
 ALL = "All"
 
 _ROLES_CACHE_ATTR = "_frappe_api_roles"
+
+# DocType -> rights each user holds on the document named after them (Frappe's share with self).
+_self_shares: dict[str, frozenset[str]] = {}
+
+
+def share_with_self(doctype: str, rights: tuple[str, ...]) -> None:
+    """Give every user ``rights`` on the ``doctype`` document whose name is their user id."""
+    _self_shares[doctype] = frozenset(rights)
+
+
+def _self_shared(meta: Meta, user: Any, right: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    shared = _self_shares.get(meta.name, frozenset())
+    return right in shared or (right == "select" and "read" in shared)
 
 
 def user_id(user: Any) -> str:
@@ -118,7 +137,7 @@ def _model_permission_rights(meta: Meta, user: Any) -> dict[str, str | None]:
 def has_doctype_permission(meta: Meta, user: Any, right: str) -> bool:
     rights = get_rights(meta, user)
     if right == "read":
-        return bool(rights["read"] or rights["select"])
+        return bool(rights["read"] or rights["select"]) or _self_shared(meta, user, "read")
     return bool(rights.get(right))
 
 
@@ -132,19 +151,19 @@ def check_doctype_permission(meta: Meta, user: Any, right: str) -> None:
         )
 
 
-def has_doc_permission(meta: Meta, owner: str | None, user: Any, right: str) -> bool:
+def has_doc_permission(meta: Meta, owner: str | None, user: Any, right: str, name: Any = None) -> bool:
     rights = get_rights(meta, user)
     scope = rights.get(right)
     if scope == "all":
         return True
-    if scope == "owner":
-        return (owner or "").lower() == user_id(user).lower()
-    return False
+    if scope == "owner" and (owner or "").lower() == user_id(user).lower():
+        return True
+    return name is not None and str(name) == user_id(user) and _self_shared(meta, user, right)
 
 
 def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, right: str) -> None:
     """Raise 403 unless the user holds ``right`` on this document."""
-    if not has_doc_permission(meta, owner, user, right):
+    if not has_doc_permission(meta, owner, user, right, name):
         if right == "read":
             message = (
                 f"User <strong>{user_id(user)}</strong> does not have access to this document: {meta.name} - {name}"
@@ -158,14 +177,19 @@ def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, ri
         )
 
 
-def list_condition(meta: Meta, user: Any, owner_lookup: str = "owner") -> Q | None:
-    """Row filter for lists: own documents only when read comes from ``if_owner`` rows alone."""
+def list_condition(meta: Meta, user: Any, owner_lookup: str = "owner", name_lookup: str = "name") -> Q | None:
+    """Row filter for lists: own documents only when read comes from ``if_owner`` rows alone, plus the
+    document shared with the user (``share_with_self``)."""
     rights = get_rights(meta, user)
     read = rights["read"] or rights["select"]
     if read == "all" or rights["read"] == "all" or rights["select"] == "all":
         return None
+    shared = Q(**{name_lookup: user_id(user)}) if _self_shared(meta, user, "read") else None
     if read == "owner":
-        return Q(**{owner_lookup: user_id(user)})
+        owned = Q(**{owner_lookup: user_id(user)})
+        return owned | shared if shared is not None else owned
+    if shared is not None:
+        return shared
     raise exceptions.PermissionError(
         _denial_message(meta, user, "read"), error_message=f"No permission for {meta.name}"
     )

@@ -353,6 +353,9 @@ class OrmBackend(SQLBackend):
             return None
         return self._lookup("owner", "Data")
 
+    def name_lookup(self, meta: Meta) -> str:
+        return self.options.name_attname
+
     def _parent_options(self) -> ModelOptions | None:
         return parent_options(self.options)
 

@@ -97,6 +97,10 @@ class SQLBackend:
         """The column holding ``owner`` (for if_owner permissions), ``None`` when there is none."""
         return "owner"
 
+    def name_lookup(self, meta: Meta) -> str:
+        """The column holding ``name`` (for documents shared with their own user)."""
+        return "name"
+
     # -- reading lists -------------------------------------------------------------------------
 
     def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:

@@ -4,7 +4,7 @@ Usage::
 
     user = login(request, usr="jane@example.com", pwd="secret")    # raises AuthenticationError (401)
     POST /api/method/frappe.core.doctype.user.user.generate_keys  user=jane@example.com
-        -> {"message": {"api_secret": "9f8e7d6c5b4a3f2"}}
+        -> {"message": {"api_key": "1a2b3c4d5e6f7a8", "api_secret": "9f8e7d6c5b4a3f2"}}
 
 ``login`` and ``logout`` are not whitelisted methods: Frappe runs them while it sets up the request's session
 (§8.2), so ``views/auth.py`` serves them on their own routes. A failed login answers 401 with the reason under
@@ -135,7 +135,9 @@ def logout(request: Any) -> None:
 def generate_keys(request: Any, user: str) -> dict[str, str]:
     """A new API secret for ``user`` (and an API key if it has none); System Manager only.
 
-    The secret is returned this once and stored hashed; the key is listed in the admin (``ApiKey``).
+    Answers the key beside the secret, as newer Frappe does (v15 answered the secret alone and clients read
+    the key from the User document, where it stays readable as ``api_key``). The secret is returned this
+    once and stored hashed.
     """
     from ..models import ApiKey
 
@@ -144,5 +146,5 @@ def generate_keys(request: Any, user: str) -> dict[str, str]:
     target = find_user(user) if isinstance(user, str) and user else None
     if target is None:
         raise exceptions.DoesNotExistError(f"User {user} not found", doctype="User")
-    _, secret = ApiKey.objects.issue(target)
-    return {"api_secret": secret}
+    api_key, secret = ApiKey.objects.issue(target)
+    return {"api_key": api_key.api_key, "api_secret": secret}

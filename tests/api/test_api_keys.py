@@ -36,15 +36,15 @@ def whoami(key: str, secret: str) -> tuple[int, dict]:
 # -- generate_keys ------------------------------------------------------------------------------------------------
 
 
-def test_generate_keys_returns_a_secret_and_creates_the_key(admin_client, jane, v1_prefix):
+def test_generate_keys_returns_the_key_and_a_secret(admin_client, jane, v1_prefix):
     response = generate(admin_client, "jane", v1_prefix)
 
     assert response.status_code == 200
-    assert list(response.json()) == ["message"]
-    secret = response.json()["message"]["api_secret"]
-    assert response.json() == {"message": {"api_secret": secret}}
-    assert HEX15.match(secret)
     row = ApiKey.objects.get(user=jane)
+    secret = response.json()["message"]["api_secret"]
+    assert response.json() == {"message": {"api_key": row.api_key, "api_secret": secret}}
+    assert list(response.json()["message"]) == ["api_key", "api_secret"]
+    assert HEX15.match(secret)
     assert HEX15.match(row.api_key)
     assert whoami(row.api_key, secret) == (200, {"message": "jane"})
 
@@ -53,7 +53,8 @@ def test_generate_keys_v2(admin_client, jane):
     response = generate(admin_client, "jane", "/api/v2")
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"api_secret": response.json()["data"]["api_secret"]}}
+    key = ApiKey.objects.get(user=jane).api_key
+    assert response.json() == {"data": {"api_key": key, "api_secret": response.json()["data"]["api_secret"]}}
 
 
 def test_secret_is_stored_hashed(admin_client, jane):
