@@ -116,3 +116,43 @@ def test_cmd_is_answered_before_django_csrf_middleware(jane):
     response = post_form(client, "/", {"cmd": "login", "usr": "jane", "pwd": "secret"})
 
     assert response.status_code == 200
+
+
+# -- JSON bodies at the site root (frappe-js-sdk's forgetPassword) -------------------------------------------------
+
+
+def test_json_body_at_the_site_root_calls_the_method(client, jane):
+    from django.core import mail
+
+    response = client.post("/", {"cmd": "frappe.core.doctype.user.user.reset_password", "user": "jane"},
+                           format="json")
+
+    assert response.status_code == 200
+    assert decoded(response) == {"_server_messages": [{
+        "message": "We've sent a password reset link to your email address. Please check your inbox and spam "
+                   "folder. The link will expire in a few minutes.",
+        "title": "Check Your Email",
+    }]}
+    assert [message.to for message in mail.outbox] == [[jane.email]]
+
+
+def test_json_body_cmd_is_not_passed_to_the_method(client, jane):
+    client.force_login(jane)
+
+    response = client.post("/", {"cmd": "tests.testapp.frappe_api.echo", "value": "v", "other": "1"}, format="json")
+
+    assert response.json() == {"message": {"value": "v", "extra": ["other"]}}
+
+
+def test_json_body_with_a_cmd_that_is_not_whitelisted(client, db):
+    response = client.post("/", {"cmd": "os.system"}, format="json")
+
+    assert response.status_code == 403
+    assert decoded(response)["exc_type"] == "PermissionError"
+
+
+@pytest.mark.parametrize("body", ["{not json", '["a list"]', '{"cmd": 42}', '{"user": "x"}'])
+def test_json_bodies_without_a_usable_cmd_reach_the_host(client, db, body):
+    response = client.post("/", body, content_type="application/json")
+
+    assert response.status_code == 404
