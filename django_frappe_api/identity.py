@@ -24,8 +24,9 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat, Trim
+from django.dispatch import receiver
 
-from . import exceptions, permissions
+from . import exceptions, permissions, signals
 from .backends.orm import ModelOptions, OrmBackend
 from .backends.sql import Aliases
 from .conf import api_settings
@@ -220,7 +221,7 @@ class UserBackend(OrmBackend):
             taken = (others.exclude(pk=exclude) if exclude is not None else others).exists()
         if taken:
             raise exceptions.DuplicateEntryError(
-                f"User <strong>{name or email}</strong> already exists", title="Duplicate Name"
+                f"User <strong>{email or name}</strong> already exists", title="Duplicate Name"
             )
 
     @staticmethod
@@ -253,3 +254,11 @@ def register_identity_doctypes() -> None:
     register_meta_builder(lambda doctype: HAS_ROLE if doctype == "Has Role" else None)
     permissions.share_with_self("User", ("read",))
 
+
+
+@receiver(signals.before_insert, sender="User", dispatch_uid="frappe_api_user_email_name")
+def normalise_user_email(sender: str, doc: dict[str, Any], **kwargs: Any) -> None:
+    """Frappe's ``User.autoname``: the email, stripped and lowercased, before the name is made from it and
+    checked for duplicates (a case-insensitive collation would otherwise find the existing user first)."""
+    if isinstance(doc.get("email"), str):
+        doc["email"] = doc["email"].strip().lower()

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import FilteredRelation, IntegerField, ProtectedError, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -485,7 +485,10 @@ class OrmBackend(SQLBackend):
             return None  # never stored (refused on write); PostgreSQL cannot even compare it
         queryset = self.base_queryset(get_meta(self.options.doctype))
         if for_update:
-            queryset = queryset.select_for_update()
+            # Lock the model's own row only: a base queryset may outer-join (User's api_key), and PostgreSQL
+            # refuses FOR UPDATE on the nullable side of such a join. MariaDB has no OF and locks it all.
+            of = ("self",) if connections[queryset.db].features.has_select_for_update_of else ()
+            queryset = queryset.select_for_update(of=of)
         try:
             return queryset.filter(**{self.options.name_attname: name}).first()
         except (ValueError, TypeError, DjangoValidationError):
