@@ -65,7 +65,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "static/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media"
 MEDIA_URL = "files/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
