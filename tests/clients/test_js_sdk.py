@@ -19,6 +19,6 @@ def test_frappe_js_sdk_flow(example_site, node_modules):
     steps = [line.removeprefix("ok ") for line in result.stdout.splitlines()]
     assert steps == [
         "login", "generate_keys", "api_key readable from User", "token auth", "createDoc", "getDoc",
-        "getDocList with filters", "getCount", "updateDoc", "renameDoc", "submit", "cancel", "upload then download",
-        "deleteDoc", "error body", "logout",
+        "getDocList with filters", "getCount", "updateDoc", "renameDoc", "createDoc submittable",
+        "upload then download", "submit", "cancel", "deleteDoc", "error body", "logout",
     ]

@@ -25,7 +25,7 @@ def _marker() -> str:
 
 
 def _upload_then_download(session: requests.Session, url: str, docname: str) -> None:
-    """Attach a private file to an Expense Claim with the client's own session, then fetch it back."""
+    """Attach a private receipt to a draft Expense Claim with the client's own session, then fetch it back."""
     answer = session.post(
         f"{url}/api/method/upload_file",
         files={"file": ("receipt.png", PNG, "image/png")},
@@ -40,8 +40,10 @@ def _upload_then_download(session: requests.Session, url: str, docname: str) -> 
     assert download.content == PNG
     assert download.headers["Content-Type"] == "image/png"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
-    # Nobody else may read it.
+    # Nobody else may read it; the claim now names it.
     assert requests.get(url + file_doc["file_url"]).status_code == 403
+    claim = session.get(f"{url}/api/resource/Expense Claim/{docname}").json()["data"]
+    assert claim["receipt"] == file_doc["file_url"]
 
 
 def test_py_frappe_client_flow(example_site):
@@ -70,14 +72,14 @@ def test_py_frappe_client_flow(example_site):
     assert client.get_doc("Note", f"final {marker}")["name"] == f"final {marker}"
 
     claim = client.insert({"doctype": "Expense Claim", "title": f"taxi {marker}", "amount": 42.5})
+    _upload_then_download(client.session, url, claim["name"])
+    claim = client.get_doc("Expense Claim", claim["name"])
     submitted = client.post_api("frappe.client.submit", {"doc": json.dumps(claim)})
     assert submitted["docstatus"] == 1
     assert client.cancel("Expense Claim", claim["name"])["docstatus"] == 2
-    _upload_then_download(client.session, url, claim["name"])
 
     client.delete("ToDo", todo["name"])
-    with pytest.raises(frappeclient.frappeclient.FrappeException):
-        client.get_doc("ToDo", todo["name"])
+    assert client.get_value("ToDo", "name", {"name": todo["name"]}) == {}  # Frappe: as_dict, no row
     session_client.logout()
 
 
@@ -108,11 +110,11 @@ def test_frappe_client_flow(example_site):
 
     claim = client.post("frappe.client.insert",
                         data={"doc": f'{{"doctype": "Expense Claim", "title": "hotel {marker}", "amount": 99}}'})
-    claim = claim["message"]
+    _upload_then_download(client.frappe_session, url, claim["message"]["name"])
+    claim = client.get_doc("Expense Claim", claim["message"]["name"])["data"]
     assert client.post("frappe.client.submit", data={"doc": json.dumps(claim)})["message"]["docstatus"] == 1
     cancelled = client.post("frappe.client.cancel", data={"doctype": "Expense Claim", "name": claim["name"]})
     assert cancelled["message"]["docstatus"] == 2
-    _upload_then_download(client.frappe_session, url, claim["name"])
 
     client.post("frappe.client.delete", data={"doctype": "ToDo", "name": inserted["name"]})
     assert client.get("frappe.client.get_count", params={"doctype": "ToDo",
@@ -139,10 +141,11 @@ def test_frappe_connector_flow(example_site):
     assert client.rename_doc("Note", f"first {marker}", f"second {marker}") == f"second {marker}"
 
     claim = client.create_doc({"doctype": "Expense Claim", "title": f"lunch {marker}", "amount": 12})
+    _upload_then_download(client._session, url, claim["name"])
+    claim = client.get_doc("Expense Claim", claim["name"])
     assert client.submit_doc(claim)["docstatus"] == 1
     cancelled = client.post_api("frappe.client.cancel", {"doctype": "Expense Claim", "name": claim["name"]})
     assert cancelled["docstatus"] == 2
-    _upload_then_download(client._session, url, claim["name"])
 
     client.delete_doc("ToDo", todo["name"])
     with pytest.raises(frappe_connector.FrappeException):
