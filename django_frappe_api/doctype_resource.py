@@ -18,7 +18,7 @@ from . import exceptions, permissions
 from .definitions import doctype_as_dict, save_definition
 from .filters import Column, condition_q, parse_filters
 from .models import DocType, Document
-from .query import page_size
+from .query import page_size, sql_integer
 
 DOCTYPE = "DocType"
 # Columns of the DocType table a list may filter, sort and select on.
@@ -96,7 +96,7 @@ def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_len
     from .fieldtypes import cint
     from .serialization import wire_datetime
 
-    offset, length = max(cint(start), 0), page_size(page_length)
+    offset, length = sql_integer(max(cint(start), 0)), page_size(page_length)
     rows = DocType.objects.filter(where).order_by(*ordering).values(*fields)[offset : offset + length]
     result = []
     for row in rows:

@@ -28,7 +28,7 @@ from .definition_checks import BUILTIN_LINK_TARGETS
 from .field_access import FieldAccess
 from .messages import msgprint
 from .meta import FieldMeta, Meta, doctype_exists, get_meta
-from .query import ListQuery
+from .query import ListQuery, sql_integer
 from .serialization import doc_as_dict, wire_datetime
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -172,7 +172,11 @@ def get_count(
     limit: int | None = None,
     parent: str | None = None,
 ) -> int:
-    """Number of rows the user may read that match the filters."""
+    """Number of rows the user may read that match the filters; ``limit`` stops counting there."""
+    if limit is not None and limit < 0:
+        raise exceptions.FrappeValueError("'limit' must be a non-negative integer")
+    if limit is not None:
+        sql_integer(limit, "limit")
     meta = get_meta(doctype)
     perm_meta = permissions.permission_meta(meta, parent)
     permissions.check_doctype_permission(perm_meta, user, "read")

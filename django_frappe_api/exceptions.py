@@ -22,6 +22,7 @@ pins ``exc_type`` explicitly and a rename cannot change the wire::
      +-- TooManyRequestsError            429
      +-- InReadOnlyMode                  503
      +-- SecurityException               500
+     +-- ServerError                     500  (exc_type "Exception": an unexpected error, internals hidden)
 
 Usage::
 
@@ -248,6 +249,13 @@ class SecurityException(FrappeError):
     exc_type = "SecurityException"
 
 
+class ServerError(FrappeError):
+    """What the client sees of an unexpected exception while tracebacks are hidden: nothing specific."""
+
+    http_status_code = 500
+    exc_type = "Exception"
+
+
 def as_frappe_error(exc: BaseException) -> FrappeError | None:
     """Translate a foreign exception into the Frappe tree, or return ``None`` if it is not ours.
 
@@ -263,6 +271,12 @@ def as_frappe_error(exc: BaseException) -> FrappeError | None:
         return RequestEntityTooLarge("Request body is too large")
     if isinstance(exc, django_exceptions.TooManyFieldsSent):
         return RequestEntityTooLarge("Too many fields sent")
+    if isinstance(exc, django_exceptions.TooManyFilesSent):
+        return RequestEntityTooLarge("Too many files sent")
+    if isinstance(exc, django_exceptions.BadRequest):
+        return ValidationError(str(exc) or "Invalid request")
+    if isinstance(exc, django_exceptions.SuspiciousOperation):  # Django answers these 400: the client's doing
+        return ValidationError("Invalid request")
     if isinstance(exc, django_exceptions.ValidationError):
         return ValidationError("; ".join(_flatten_django_messages(exc)))
     if isinstance(exc, IntegrityError):

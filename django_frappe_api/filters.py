@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from . import exceptions, fieldtypes
+from . import exceptions, fieldtypes, json_input
 
 OPERATORS = (
     "=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between",
@@ -74,15 +74,12 @@ class Column:
 def load_json_param(value: Any, param: str) -> Any:
     """Decode a parameter that may arrive as a JSON string or as already-decoded JSON."""
     if isinstance(value, (bytes, bytearray)):
-        value = value.decode()
+        return json_input.loads(value, param, quote=True) if value.strip() else None
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return None
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise exceptions.ValidationError(f"Invalid JSON in {param}: {text[:100]}") from None
+        return json_input.loads(text, param, quote=True)
     return value
 
 

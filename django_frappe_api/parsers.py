@@ -12,13 +12,15 @@ parsed on PUT, PATCH and DELETE too, which Django does not do by itself. Bodies 
 
 from __future__ import annotations
 
-import json
+import codecs
+from io import BytesIO
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 
-from . import exceptions
+from . import exceptions, json_input
 from .conf import api_settings
 
 
@@ -31,25 +33,49 @@ def is_json_content_type(content_type: str) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+def _media_type(content_type: str) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
 def raw_body(request: Any) -> bytes:
-    """The request body, refused when larger than the configured limit."""
+    """The request body, read once under ``MAX_BODY_SIZE`` (413 beyond it).
+
+    Django's ``request.body`` would apply ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MiB) instead, and the API
+    promises Frappe's limit: the body is read here and handed back to Django, so ``request.POST`` and
+    ``request.FILES`` parse the same bytes afterwards. A multipart body that Django already parsed from
+    the stream (a middleware read ``request.POST``) has no raw form; every other unreadable body is a
+    server error, never an empty one.
+    """
     django_request = _django_request(request)
-    declared = django_request.META.get("CONTENT_LENGTH") or 0
-    try:
-        declared = int(declared)
-    except (TypeError, ValueError):
-        declared = 0
-    if declared > api_settings.MAX_BODY_SIZE:
+    limit = api_settings.MAX_BODY_SIZE
+    if _declared_length(django_request) > limit:
         raise exceptions.RequestEntityTooLarge("Request body is too large")
-    if getattr(django_request, "_frappe_body_consumed", False):
-        return b""
-    try:
-        body = django_request.body
-    except Exception:  # the stream was already read as multipart: no raw body to offer
-        return b""
-    if len(body) > api_settings.MAX_BODY_SIZE:
+    body = getattr(django_request, "_body", None)
+    if body is None:
+        if getattr(django_request, "_read_started", False):
+            if _media_type(django_request.META.get("CONTENT_TYPE", "")) == "multipart/form-data":
+                return b""
+            raise RuntimeError("The request body was read before the Frappe API view")
+        body = django_request.read(limit + 1)
+        django_request._body = body
+        django_request._stream = BytesIO(body)
+    if len(body) > limit:
         raise exceptions.RequestEntityTooLarge("Request body is too large")
     return body
+
+
+def check_body_size(request: Any) -> None:
+    """413 for a declared body over ``MAX_BODY_SIZE``, whether or not the route reads it (werkzeug's
+    ``max_content_length`` in Frappe applies to every request)."""
+    if _declared_length(_django_request(request)) > api_settings.MAX_BODY_SIZE:
+        raise exceptions.RequestEntityTooLarge("Request body is too large")
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def form_dict(request: Any) -> dict[str, Any]:
@@ -60,7 +86,7 @@ def form_dict(request: Any) -> dict[str, Any]:
         return cached
     content_type = django_request.META.get("CONTENT_TYPE", "")
     result: dict[str, Any]
-    if is_json_content_type(content_type) and not content_type.lower().startswith("multipart/"):
+    if is_json_content_type(content_type):
         body = raw_body(request)
         if body.strip():
             result = _json_body(body)
@@ -74,10 +100,7 @@ def form_dict(request: Any) -> dict[str, Any]:
 
 
 def _json_body(body: bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise exceptions.ValidationError("Invalid JSON in request body", detail="JSONDecodeError") from None
+    parsed = json_input.loads(body, "request body")
     if isinstance(parsed, dict):
         return parsed
     if isinstance(parsed, list):
@@ -86,22 +109,38 @@ def _json_body(body: bytes) -> dict[str, Any]:
 
 
 def _form_fields(request: HttpRequest, content_type: str) -> QueryDict:
-    media = content_type.split(";", 1)[0].strip().lower()
-    if request.method == "POST":
-        raw_body(request)  # size check before Django buffers the form
-        return request.POST
+    media = _media_type(content_type)
     if media == "application/x-www-form-urlencoded":
-        return QueryDict(raw_body(request), encoding=request.encoding)
+        return _urlencoded(request)
     if media == "multipart/form-data":
-        raw_body(request)
-        try:
-            data, files = MultiPartParser(request.META, request, request.upload_handlers, request.encoding).parse()
-        except MultiPartParserError:
-            raise exceptions.ValidationError("Invalid multipart body") from None
-        request._files = files
-        request._frappe_body_consumed = True
-        return data
+        return _multipart(request)
     return QueryDict()
+
+
+def _urlencoded(request: HttpRequest) -> QueryDict:
+    """A form body on any verb; like Django, only UTF-8 (the one charset such forms have, per WHATWG)."""
+    encoding = request.encoding
+    if encoding and codecs.lookup(encoding).name != "utf-8":
+        raise exceptions.ValidationError(
+            "HTTP requests with the 'application/x-www-form-urlencoded' content type must be UTF-8 encoded."
+        )
+    return QueryDict(raw_body(request), encoding="utf-8")  # Django's field-count limit applies (413)
+
+
+def _multipart(request: HttpRequest) -> QueryDict:
+    """A multipart form on any verb; a malformed one reads as an empty form, as in Frappe (werkzeug)."""
+    body = raw_body(request)  # size check before Django parses it
+    if request.method == "POST":
+        try:
+            return request.POST
+        except MultiPartParserError:
+            return QueryDict()  # Django has already set POST and FILES empty
+    try:
+        data, files = MultiPartParser(request.META, BytesIO(body), request.upload_handlers, request.encoding).parse()
+    except MultiPartParserError:
+        data, files = QueryDict(), MultiValueDict()
+    request._files = files
+    return data
 
 
 def _first_values(query: QueryDict) -> dict[str, Any]:
@@ -114,24 +153,17 @@ def v1_payload(request: Any, form: dict[str, Any]) -> dict[str, Any]:
     if "data" in form and form["data"] not in (None, ""):
         data = form["data"]
         if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except ValueError:
-                raise exceptions.ValidationError("Invalid JSON in data") from None
+            data = json_input.loads(data, "data")
         if not isinstance(data, dict):
             raise exceptions.ValidationError("Invalid request arguments")
         return _without_doctype(data)
     body = raw_body(request)
     if body.strip():
-        try:
-            parsed = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            parsed = None
+        # Frappe parses any body as JSON and falls back to the form when it is not JSON (frappe/api/v1.py).
+        parsed = json_input.loads(body, "request body", default=None)
         if isinstance(parsed, dict):
             return _without_doctype(parsed)
-        if parsed is not None and not isinstance(parsed, dict) and is_json_content_type(
-            _django_request(request).META.get("CONTENT_TYPE", "")
-        ):
+        if parsed is not None and is_json_content_type(_django_request(request).META.get("CONTENT_TYPE", "")):
             raise exceptions.ValidationError("Invalid request arguments")
     return _without_doctype(dict(form))
 

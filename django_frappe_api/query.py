@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import exceptions
+from . import exceptions, fieldtypes
 from .conf import api_settings
 from .field_access import FieldAccess
 from .filters import Condition, load_json_param, parse_filters
@@ -139,7 +139,7 @@ class ListQuery:
             order=order,
             group_by=group_refs,
             distinct=distinct,
-            start=max(_cint(start), 0),
+            start=sql_integer(max(_cint(start), 0)),
             page_length=page_size(page_length),
             as_dict=as_dict,
             parent_doctype=parent,
@@ -158,6 +158,17 @@ def page_size(value: Any) -> int:
     if size <= 0:
         return api_settings.MAX_PAGE_LENGTH
     return min(size, api_settings.MAX_PAGE_LENGTH)
+
+
+# Largest OFFSET/LIMIT every supported database takes (a signed 64-bit integer).
+MAX_SQL_INTEGER = 2**63 - 1
+
+
+def sql_integer(value: int, param: str = "limit_start") -> int:
+    """A paging number refused before SQL runs when no database could take it."""
+    if value > MAX_SQL_INTEGER:
+        raise exceptions.FrappeValueError(f"'{param}' must be at most {MAX_SQL_INTEGER}")
+    return value
 
 
 def _cint(value: Any) -> int:
@@ -334,6 +345,9 @@ def _select_item(text: str, raw: str, resolver: FieldResolver) -> SelectItem | N
             ref = None
         else:
             ref = resolver.clause_ref(target, raw)
+            if function in ("sum", "avg") and fieldtypes.db_kind(ref.fieldtype) == "text":
+                # Only numbers add up on every database (PostgreSQL has no sum of a timestamp or a text).
+                raise exceptions.DataError(f"Field not permitted in query: {raw}")
         key = alias or f"{function}({'distinct ' if distinct else ''}{target})"
         return SelectItem(key, ref, aggregate=function, distinct_aggregate=bool(distinct))
     _reject_sql(text, raw)
@@ -363,7 +377,7 @@ def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectIt
         return []
     if not isinstance(order_by, str):
         raise exceptions.ValidationError("'order_by' must be a string")
-    aliases = {item.key for item in select}
+    aliases = {item.key: item for item in select}
     result = []
     for part in order_by.split(","):
         part = part.strip()
@@ -373,7 +387,8 @@ def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectIt
         match = _ORDER_RE.match(part)
         expression, direction = match.group(1).strip(), (match.group(2) or "asc").lower()
         if expression in aliases and resolver.meta.fieldtype_of(expression) is None:
-            ref = None  # an output alias, e.g. of an aggregate
+            # An output alias: an aggregate is sorted by its value, a renamed column by that column.
+            ref = aliases[expression].ref if not aliases[expression].aggregate else None
         else:
             ref = resolver.clause_ref(expression, expression)
         result.append(OrderItem(expression, ref, direction == "desc"))
@@ -391,6 +406,10 @@ def parse_group_by(group_by: Any, resolver: FieldResolver, select: list[SelectIt
         if not part:
             continue
         _check_clause(part)
+        aliased = next((item for item in select if item.key == part and not item.aggregate and item.ref), None)
+        if aliased is not None and resolver.meta.fieldtype_of(part) is None:
+            refs.append(aliased.ref)  # `fields=["status as s"]&group_by=s`
+            continue
         refs.append(resolver.clause_ref(part, part))
     return refs
 

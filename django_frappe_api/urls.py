@@ -8,6 +8,8 @@ Routes read like Frappe's ``url_rules`` (``frappe/api/v1.py``): trailing slashes
 redirects, document names may contain slashes, and anything else under ``api/`` is a Frappe 404.
 Uploaded files are served at the site root (``/files/...``, ``/private/files/...``) as in Frappe;
 a host that mounts the API elsewhere can include ``file_patterns`` at its root on their own.
+"Any character" is ``[\\s\\S]``, not ``.`` (which stops at a line break): a name holding CR/LF still reaches
+its view, and no path under ``api/`` falls through to the host's HTML 404.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ _CALL = {verb: "call" for verb in ("get", "post", "put", "patch", "delete")}
 
 v1_patterns = [
     # RPC: anything after a further "/" is ignored (frappe/api/v1.py keeps it for old clients)
-    re_path(r"^method/login(?:/.*)?$", auth.LoginViewSet.as_view(_CALL), name="v1-login"),
-    re_path(r"^method/logout(?:/.*)?$", auth.LogoutViewSet.as_view(_CALL), name="v1-logout"),
-    re_path(r"^method/(?P<method>[^/]+)(?:/.*)?$", v1.MethodViewSet.as_view(_CALL), name="v1-method"),
+    re_path(r"^method/login(?:/[\s\S]*)?$", auth.LoginViewSet.as_view(_CALL), name="v1-login"),
+    re_path(r"^method/logout(?:/[\s\S]*)?$", auth.LogoutViewSet.as_view(_CALL), name="v1-logout"),
+    re_path(r"^method/(?P<method>[^/]+)(?:/[\s\S]*)?$", v1.MethodViewSet.as_view(_CALL), name="v1-method"),
     # REST
     re_path(
         r"^resource/(?P<doctype>[^/]+)/?$",
@@ -35,13 +37,13 @@ v1_patterns = [
         name="v1-resource-list",
     ),
     re_path(
-        r"^resource/(?P<doctype>[^/]+)/(?P<name>.+?)/?$",
+        r"^resource/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/?$",
         v1.ResourceViewSet.as_view(
             {"get": "retrieve", "put": "update", "delete": "destroy", "post": "run_method"}
         ),
         name="v1-resource-detail",
     ),
-    re_path(r"^.*$", NotFoundViewSet.as_view(_ANY), name="v1-not-found"),
+    re_path(r"^[\s\S]*$", NotFoundViewSet.as_view(_ANY), name="v1-not-found"),
 ]
 
 _CALL_V2 = {**_CALL, "query": "call"}
@@ -106,16 +108,16 @@ v2_patterns = [
         name="v2-document-bulk-update",
     ),
     re_path(
-        r"^document/(?P<doctype>[^/]+)/(?P<name>.+?)/copy/?$",
+        r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/copy/?$",
         v2.DocumentViewSet.as_view({"get": "copy"}),
         name="v2-document-copy",
     ),
     re_path(
-        r"^document/(?P<doctype>[^/]+)/(?P<name>.+?)/method/(?P<method>[^/]+)/?$",
+        r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/method/(?P<method>[^/]+)/?$",
         v2.DocumentViewSet.as_view({"get": "method", "post": "method", "query": "method"}),
         name="v2-document-method",
     ),
-    re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>.+?)/?$", v2.DocumentViewSet.as_view(_DOCUMENT_DETAIL),
+    re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/?$", v2.DocumentViewSet.as_view(_DOCUMENT_DETAIL),
             name="v2-document-detail"),
     # DocType endpoints
     re_path(r"^doctype/(?P<doctype>[^/]+)/meta/?$", v2.DocTypeViewSet.as_view({"get": "meta"}), name="v2-doctype-meta"),
@@ -129,7 +131,7 @@ v2_patterns = [
         v2.DocTypeViewSet.as_view({"get": "search"}),
         name="v2-doctype-search",
     ),
-    re_path(r"^.*$", NotFoundV2ViewSet.as_view(_ANY), name="v2-not-found"),
+    re_path(r"^[\s\S]*$", NotFoundV2ViewSet.as_view(_ANY), name="v2-not-found"),
 ]
 
 file_patterns = [

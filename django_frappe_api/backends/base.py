@@ -52,12 +52,59 @@ class DocumentBackend(Protocol):
         """Write an optional column without changing ``modified``; a storage without it keeps nothing."""
 
 
+class ParentRowsBackend:
+    """A child DocType whose rows live inside another backend's documents (``Has Role`` in ``User``).
+
+    Read directly, as Frappe reads a child DocType by name, nothing is found (404 after the permission
+    checks, 403 without a parent); rows change only through their parent document.
+    """
+
+    def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        return []
+
+    def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
+                  limit: int | None = None) -> int:
+        return 0
+
+    def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
+        return None
+
+    def exists(self, meta: Meta, name: Any) -> bool:
+        return False
+
+    def value_exists(self, meta: Meta, fieldname: str, value: Any, *, exclude_name: Any = None) -> bool:
+        return False
+
+    def owner_lookup(self, meta: Meta) -> str | None:
+        return None
+
+    def insert(self, meta: Meta, doc: dict[str, Any]) -> None:
+        self._refuse(meta)
+
+    def update(self, meta: Meta, doc: dict[str, Any], *, tables: tuple[str, ...]) -> None:
+        self._refuse(meta)
+
+    def delete(self, meta: Meta, name: Any) -> None:
+        self._refuse(meta)
+
+    @staticmethod
+    def _refuse(meta: Meta) -> None:
+        from .. import exceptions
+
+        raise exceptions.PermissionError(f"{meta.name} rows are changed through their parent document")
+
+
+parent_rows_backend = ParentRowsBackend()
+
+
 def get_backend(meta: Meta) -> DocumentBackend:
     """The backend storing documents of ``meta``."""
     from .generic import generic_backend
 
     if meta.backend == "generic":
         return generic_backend
+    if meta.backend == "virtual":
+        return parent_rows_backend
     from ..registry import model_registry
 
     return model_registry.backend_for(meta.name)

@@ -712,12 +712,13 @@ def _to_python(model_field: models.Field, fieldtype: str, value: Any) -> Any:
     if fieldtype == "Check":
         return bool(value)
     if fieldtype == "JSON" and isinstance(value, str):
-        import json
+        from .. import json_input
 
-        try:
-            return json.loads(value)
-        except ValueError:
-            raise exceptions.ValidationError(f"Invalid JSON for {model_field.verbose_name}") from None
+        not_json = object()
+        decoded = json_input.loads(value, str(model_field.verbose_name), default=not_json)
+        if decoded is not_json:
+            raise exceptions.ValidationError(f"Invalid JSON for {model_field.verbose_name}")
+        return decoded
     if isinstance(model_field, models.DecimalField):
         return decimal.Decimal(str(value))
     return value

@@ -12,13 +12,12 @@ JSON parameters may arrive decoded (JSON body) or as JSON strings (query string,
 
 from __future__ import annotations
 
-import json
 import traceback
 from typing import Any
 
 from django.db import transaction
 
-from .. import document, exceptions, fieldtypes, permissions
+from .. import document, exceptions, fieldtypes, json_input, permissions
 from ..backends.base import get_backend
 from ..conf import api_settings
 from ..filters import load_json_param
@@ -42,10 +41,7 @@ def _json(value: Any, param: str) -> Any:
 def _safe_filters(filters: Any) -> Any:
     """Frappe's ``get_safe_filters``: JSON if it parses, else the string itself (a document name)."""
     if isinstance(filters, str):
-        try:
-            return json.loads(filters)
-        except ValueError:
-            return filters
+        return json_input.loads(filters, "filters", default=filters)
     return filters
 
 
@@ -194,10 +190,7 @@ def set_value(request: Any, doctype: str, name: Any, fieldname: Any, value: Any 
     if not value:
         values = fieldname
         if isinstance(fieldname, str):
-            try:
-                values = json.loads(fieldname)
-            except ValueError:
-                values = {fieldname: ""}
+            values = json_input.loads(fieldname, "fieldname", default={fieldname: ""})
     else:
         values = {fieldname: value}
     if not isinstance(values, dict):

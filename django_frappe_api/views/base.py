@@ -32,14 +32,16 @@ logger = logging.getLogger("django_frappe_api")
 def handle_exception(exc: BaseException, version: str) -> Response:
     """Turn any exception into the Frappe error body of ``version``; unknown ones are logged 500s."""
     frappe_exc = exceptions.as_frappe_error(exc)
+    show = api_settings.SHOW_TRACEBACKS and not isinstance(frappe_exc, exceptions.CSRFTokenError)
     if frappe_exc is None:
         logger.error("Unhandled error in Frappe API request", exc_info=exc)
-        error: BaseException = exc
+        # Without tracebacks the client learns nothing of the internals, not even the class name
+        # (a driver's `ProgrammingError` would name the database).
+        error: BaseException = exc if show else exceptions.ServerError()
         status = 500
     else:
         error = frappe_exc
         status = frappe_exc.http_status_code
-    show = api_settings.SHOW_TRACEBACKS and not isinstance(error, exceptions.CSRFTokenError)
     traceback_text = "".join(traceback.format_exception(exc)) if show else None
     queued = messages.collected()
     if version == "v2":
@@ -71,7 +73,7 @@ class FrappeViewSet(ViewSet):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         try:
-            response = super().dispatch(request, *args, **kwargs)
+            response = self.rendered(super().dispatch(request, *args, **kwargs))
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
@@ -79,6 +81,22 @@ class FrappeViewSet(ViewSet):
             transaction.set_rollback(True)  # Frappe never commits a read request (§3.8)
         self._atomic.__exit__(None, None, None)
         return response
+
+    def rendered(self, response):
+        """Render inside the transaction: a body that cannot be encoded is an error answered here and
+        rolled back, not an HTML page from Django after the commit."""
+        if getattr(response, "is_rendered", True):
+            return response
+        try:
+            response.render()
+        except Exception as exc:
+            response = self.finalize_response(self.request, self.handle_exception(exc))
+            response.render()
+        return response
+
+    def initial(self, request, *args, **kwargs):
+        parsers.check_body_size(request)
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         authentication.finalize_response(request, response)  # `session_expired` for a dead `sid` (§8.3)

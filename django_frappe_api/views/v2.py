@@ -32,6 +32,7 @@ from ..controllers import allows_guest, controller_registry, whitelisted_verbs
 from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..meta import get_meta
+from ..query import sql_integer
 from ..registry import MethodRegistry
 from ..serialization import doc_as_dict, strip_nulls
 from .base import FrappeViewSet
@@ -103,6 +104,7 @@ class DocumentViewSet(V2ViewSet):
         )
         if start < 0 or limit < 0:
             raise exceptions.FrappeValueError("'start' and 'limit' must be non-negative integers")
+        sql_integer(start, "start")
         limit = min(limit, api_settings.MAX_PAGE_LENGTH)
         parts = include.parse_include(form.get("include"), include.LIST_PARTS)
         as_dict = bool(form.get("as_dict", True))
