@@ -12,7 +12,7 @@ of child dicts. Validation, naming and permissions happen above, in ``document.p
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from django.db.models import Q
 
@@ -56,15 +56,17 @@ class ParentRowsBackend:
     """A child DocType whose rows live inside another backend's documents (``Has Role`` in ``User``).
 
     Read directly, as Frappe reads a child DocType by name, nothing is found (404 after the permission
-    checks, 403 without a parent); rows change only through their parent document.
+    checks, 403 without a parent); rows change only through their parent document. Lists of the rows (with a
+    parent, or nested in the parent's list) are refused rather than answered empty: an empty list would say
+    "no roles", which is false.
     """
 
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
-        return []
+        self._refuse_list(query.meta)
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
                   limit: int | None = None) -> int:
-        return 0
+        self._refuse_list(query.meta)
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
         return None
@@ -86,6 +88,12 @@ class ParentRowsBackend:
 
     def delete(self, meta: Meta, name: Any) -> None:
         self._refuse(meta)
+
+    @staticmethod
+    def _refuse_list(meta: Meta) -> NoReturn:
+        from .. import exceptions
+
+        raise exceptions.DataError(f"{meta.name} rows are read with their parent document, not listed")
 
     @staticmethod
     def _refuse(meta: Meta) -> None:

@@ -221,6 +221,16 @@ def test_child_doctype_served_by_the_user_backend_reads_like_frappe(admin_client
         "PermissionError", "Please specify a valid parent DocType for Has Role"))
 
 
+def test_rows_served_inside_the_user_are_refused_in_lists_not_answered_empty(admin_client, api_version):
+    with_parent = admin_client.get(resource(api_version, "Has Role"), {"parent": "User"})
+    nested = admin_client.get(resource(api_version, "User"), {"fields": '["name", "roles"]'})
+
+    message = "Has Role rows are read with their parent document, not listed"
+    refused = (417, Rpc(api_version).error("DataError", message))
+    assert (with_parent.status_code, body(with_parent)) == refused
+    assert (nested.status_code, body(nested)) == refused
+
+
 def test_child_doctype_served_by_the_user_backend_cannot_be_written_directly(admin_client, api_version):
     row = {"role": "X", "parent": "Administrator", "parenttype": "User", "parentfield": "roles"}
 
