@@ -7,6 +7,7 @@ any backend sees them, with a 417 ``ValidationError``, and every database answer
     from django_frappe_api import nul_bytes
     nul_bytes.check_doc(meta, doc)              # the name, every field, every child row
     nul_bytes.check_value("Password", raw)      # a value that is hashed before it is stored
+    nul_bytes.check_filter_value("status", v)   # a list filter's value (the query builder calls it)
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ def check_name(name: Any) -> None:
     """Refuse a document name holding a NUL character."""
     if has_nul(name):
         raise exceptions.ValidationError("Name cannot contain null characters")
+
+
+def check_filter_value(fieldname: str, value: Any) -> None:
+    """Refuse a filter value (or an item of an ``in`` list) holding a NUL character: no stored value has one,
+    and PostgreSQL cannot even compare it, so every database refuses the filter alike."""
+    values = value if isinstance(value, list | tuple) else [value]
+    if any(has_nul(item) for item in values):
+        message = f"Filter value for <strong>{fieldname}</strong> cannot contain null characters"
+        raise exceptions.ValidationError(message)
 
 
 def check_doc(meta: Meta, doc: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import exceptions, fieldtypes
+from . import exceptions, fieldtypes, nul_bytes
 from .conf import api_settings
 from .field_access import FieldAccess
 from .filters import Condition, load_json_param, parse_filters
@@ -258,6 +258,7 @@ class FieldResolver:
 
     def filter_item(self, condition: Condition) -> FilterItem:
         ref = self.readable(self.queryable(self._condition_ref(condition), condition.fieldname))
+        nul_bytes.check_filter_value(condition.fieldname, condition.value)
         return FilterItem(ref, condition.operator, condition.value)
 
     def _condition_ref(self, condition: Condition) -> FieldRef:

@@ -50,7 +50,7 @@ INJECTIONS = [
     "sum(creation) as s", "distinct name", "modified desc", "idx asc, name desc", "0 desc", "1,2",
 ]
 EDGE_TEXT = ["", " ", "\t\n\r", "\u2028\u2029", "\ufeff", "\u200b", "é" * 3, "\U0001f600", "ß" * 200,
-             "\u0301", "x" * 5000, "\r\nSet-Cookie: a=b", "a/b", "%2F", "..", "."]
+             "\u0301", "x" * 5000, "\r\nSet-Cookie: a=b", "a/b", "%2F", "..", ".", "a\x00b"]
 HUGE = [2**31, 2**53 + 1, 2**63 - 1, 2**63, 2**64, 2**70, -(2**63) - 1, 10**400, 1e308, -1e308, 5e-324]
 
 # Text a client can put in a URL (Django's test client cannot encode lone surrogates there).
@@ -73,7 +73,9 @@ FRAGMENTS = {
     "filters": ['{"status": "Open"}', '[["status", "=", "Open"]]', '[["name", "in", ["a", "b"]]]',
                 '[["amount", ">", 1e308]]', '[["idx", "=", 99999999999999999999999]]',
                 '[["Ticket Item", "qty", ">", 1]]',
-                '[["creation", "between", ["2024-01-01", "x"]]]', '{"name": ["like", "%"]}', '[["status", "nope", 1]]'],
+                '[["creation", "between", ["2024-01-01", "x"]]]', '{"name": ["like", "%"]}', '[["status", "nope", 1]]',
+                '[["status", "=", "a\\u0000b"]]', '{"name": ["in", ["x", "\\u0000"]]}'],
+    "txt": ["a\x00", "%", "_", "\\"],
     "order_by": ["name desc", "modified", "s desc", "n", "idx asc, name desc", "0", "name; drop"],
     "group_by": ["status", "s", "name"],
 }

@@ -357,3 +357,26 @@ def test_multipart_text_beyond_django_upload_limit_is_413_not_dropped(admin_clie
     assert (response.status_code, body(response)) == (413, Rpc("v1").error(
         "RequestEntityTooLarge", "Request body is too large"))
     assert documents("Memo") == []
+
+
+# -- NUL characters in filters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filters", [
+    [["description", "=", "a\x00b"]],
+    [["description", "like", "%\x00%"]],
+    [["description", "in", ["ok", "x\x00"]]],
+    {"description": "x\x00"},
+])
+def test_nul_in_a_filter_value_is_417_on_every_database(admin_client, todo, api_version, filters):
+    response = admin_client.get(resource(api_version), {"filters": json.dumps(filters)})
+
+    assert (response.status_code, body(response)) == (417, Rpc(api_version).error(
+        "ValidationError", "Filter value for <strong>description</strong> cannot contain null characters"))
+
+
+def test_nul_in_a_search_text_is_417(admin_client, todo):
+    response = admin_client.get("/api/method/frappe.desk.search.search_link", {"doctype": "ToDo", "txt": "a\x00"})
+
+    assert (response.status_code, body(response)) == (417, Rpc("v1").error(
+        "ValidationError", "Filter value for <strong>name</strong> cannot contain null characters"))
