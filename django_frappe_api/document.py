@@ -978,11 +978,14 @@ def _clean_copy(meta: Meta, doc: dict[str, Any], keep_no_copy: bool) -> dict[str
 # -- whole-document operations of the RPC methods (frappe.client, desk) -------------------------
 
 
-def get_all(doctype: str, *, fields: Any = None, filters: Any = None, order_by: Any = None) -> list[Any]:
+def get_all(
+    doctype: str, *, fields: Any = None, filters: Any = None, order_by: Any = None, limit: int = 0
+) -> list[Any]:
     """Rows without permission checks (Frappe's ``frappe.get_all``), for server code that has already
-    checked access to the document they belong to: a form's comments and attachments."""
+    checked access to the document they belong to: a form's comments, attachments and versions.
+    ``limit`` 0 means all rows."""
     meta = get_meta(doctype)
-    query = ListQuery.build(meta, fields=fields, filters=filters, order_by=order_by, page_length=0)
+    query = ListQuery.build(meta, fields=fields, filters=filters, order_by=order_by, page_length=limit)
     return get_backend(meta).get_list(query, None)
 
 

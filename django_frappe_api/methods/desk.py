@@ -28,11 +28,29 @@ SAVE_ACTIONS = {"Save": 0, "Submit": 1, "Update": 1, "Cancel": 2}
 # -- form load / save ------------------------------------------------------------------------------
 
 
+VERSIONS_IN_DOCINFO = 10  # Frappe's frappe.desk.form.load.get_versions limit
+
+
+def get_versions(meta: Meta, name: Any) -> list[dict[str, Any]]:
+    """The newest Version records of one document (``name, owner, creation, data``), newest first."""
+    try:
+        return document.get_all(
+            "Version",
+            fields=["name", "owner", "creation", "data"],
+            filters={"ref_doctype": meta.name, "docname": str(name)},
+            order_by="creation desc",
+            limit=VERSIONS_IN_DOCINFO,
+        )
+    except exceptions.DoesNotExistError:  # the host removed the built-in DocType
+        return []
+
+
 def get_docinfo(meta: Meta, doc: dict[str, Any], user: Any) -> dict[str, Any]:
     """The sidebar data of a form: attachments, comments and the caller's rights on the document.
 
-    Frappe's other keys are present with empty values (this app keeps no versions, shares,
-    assignments or view logs), so desk code reading them finds the types it expects.
+    ``versions`` are the newest ``VERSIONS_IN_DOCINFO`` Version records of the document, as Frappe's
+    ``get_versions`` answers them. Frappe's other keys are present with empty values (this app keeps no
+    shares, assignments or view logs), so desk code reading them finds the types it expects.
     """
     name = doc["name"]
     comments = document.get_all(
@@ -73,7 +91,7 @@ def get_docinfo(meta: Meta, doc: dict[str, Any], user: Any) -> dict[str, Any]:
         "communications": [],
         "automated_messages": [],
         "total_comments": len(by_type.get("comments", [])),
-        "versions": [],
+        "versions": get_versions(meta, name),
         "assignments": [],
         "permissions": document.get_doc_permissions(meta.name, name, user=user),
         "views": [],

@@ -35,12 +35,13 @@ def order(todo):
     )
 
 
-def docinfo(doctype: str, name: str, *, permissions: dict, comments=(), attachments=()) -> dict:
+def docinfo(doctype: str, name: str, *, permissions: dict, comments=(), attachments=(), versions=()) -> dict:
     return {
         "user_info": {}, "comments": list(comments), "shared": [], "assignment_logs": [], "attachment_logs": [],
         "info_logs": [], "like_logs": [], "workflow_logs": [], "doctype": doctype, "name": name,
         "attachments": list(attachments), "communications": [], "automated_messages": [],
-        "total_comments": len(comments), "versions": [], "assignments": [], "permissions": permissions, "views": [],
+        "total_comments": len(comments), "versions": list(versions), "assignments": [],
+        "permissions": permissions, "views": [],
         "energy_point_logs": [], "additional_timeline_content": [], "milestones": [], "is_document_followed": False,
         "tags": "", "document_email": None,
     }  # fmt: skip
@@ -82,6 +83,42 @@ def test_getdoc_sends_the_document_and_its_docinfo(rpc, admin_client, admin_user
                        "comment_type": "Comment"}],
         ),
     }
+
+
+def test_getdoc_sends_the_versions_of_a_tracked_doctype(rpc, admin_client, admin_user, db, now):
+    make_doctype("Lease", [{"fieldname": "rent", "label": "Rent", "fieldtype": "Int"}], autoname="Prompt",
+                 track_changes=1)
+    document.insert_doc("Lease", {"name": "L-1", "rent": 1}, user=admin_user)
+    document.update_doc("Lease", "L-1", {"rent": 2}, user=admin_user)
+    [version] = document.get_all("Version", fields=["name"])
+
+    response = admin_client.get(rpc.url("frappe.desk.form.load.getdoc"), {"doctype": "Lease", "name": "L-1"})
+
+    assert response.status_code == 200
+    data = json.dumps({"added": [], "changed": [["rent", 1, 2]], "data_import": None, "removed": [],
+                       "row_changed": [], "updater_reference": None}, indent=1, sort_keys=True)
+    assert response.json() == {
+        "docs": [{"name": "L-1", "owner": "Administrator", "creation": NOW, "modified": NOW,
+                  "modified_by": "Administrator", "docstatus": 0, "idx": 0, "rent": 2, "doctype": "Lease"}],
+        "docinfo": docinfo("Lease", "L-1", permissions=FULL_RIGHTS | {"submit": 0},
+                           versions=[{"name": version["name"], "owner": "Administrator", "creation": NOW,
+                                      "data": data}]),
+    }
+
+
+def test_getdoc_sends_the_ten_newest_versions_newest_first(rpc, admin_client, admin_user, db):
+    make_doctype("Lease", [{"fieldname": "rent", "label": "Rent", "fieldtype": "Int"}], autoname="Prompt",
+                 track_changes=1)
+    document.insert_doc("Lease", {"name": "L-1", "rent": 0}, user=admin_user)
+    for rent in range(1, 13):
+        document.update_doc("Lease", "L-1", {"rent": rent}, user=admin_user)
+
+    response = admin_client.get(rpc.url("frappe.desk.form.load.getdoc"), {"doctype": "Lease", "name": "L-1"})
+
+    versions = response.json()["docinfo"]["versions"]
+    assert [json.loads(v["data"])["changed"] for v in versions] == [
+        [["rent", rent - 1, rent]] for rent in range(12, 2, -1)]
+    assert [sorted(v) for v in versions] == [["creation", "data", "name", "owner"]] * 10
 
 
 def test_getdoc_of_a_missing_document_is_an_empty_list(rpc, admin_client, todo):
