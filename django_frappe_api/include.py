@@ -2,6 +2,8 @@
 
 Usage::
 
+    parts = parse_include(form.get("include"), META_PARTS)            # GET /api/v2/doctype/<dt>/meta
+    extra = meta_parts("Task", parts)                                    # {"children": [<child meta>, ...]}
     parts = parse_include(form.get("include"), DOCUMENT_PARTS)     # 417 UnknownPartError for unknown names
     extra = document_parts("ToDo", stored_doc, parts, user=request.user)   # {"permissions": {...}, ...}
 
@@ -26,6 +28,7 @@ DOCUMENT_PARTS = (
     USERS_PART,
 )  # fmt: skip
 LIST_PARTS = ("count",)
+META_PARTS = ("children",)
 # The parts that name users, and the key of their rows that holds the user id (None: the row is the id).
 _USER_ROW_KEY = {"assignments": "user", "shares": "user", "favourites": "user", "comments": "owner", "seen": None}
 
@@ -144,6 +147,16 @@ _PARTS = {
 }
 
 
+def meta_parts(doctype: str, parts: list[str]) -> dict[str, Any]:
+    """The requested parts of a v2 meta read: ``children`` is the metas of the child DocTypes of the
+    DocType's Table fields, each once (two tables may share one), sorted by name, as Frappe sends them."""
+    result: dict[str, Any] = {}
+    if "children" in parts:
+        children = sorted({table.options for table in get_meta(doctype).table_fields})
+        result["children"] = [dict(get_meta(child).properties) for child in children]
+    return result
+
+
 def count_part(doctype: str, *, user: Any, **filters: Any) -> dict[str, Any]:
     """``include=count`` of a v2 list: ``count`` stopped at ``COUNT_CAP`` and whether it got there.
 
@@ -156,4 +169,7 @@ def count_part(doctype: str, *, user: Any, **filters: Any) -> dict[str, Any]:
     return {"count": min(count, cap), "count_capped": count >= cap}
 
 
-__all__ = ["DOCUMENT_PARTS", "LIST_PARTS", "count_part", "document_parts", "parse_include", "users"]
+__all__ = [
+    "DOCUMENT_PARTS", "LIST_PARTS", "META_PARTS", "count_part", "document_parts", "meta_parts", "parse_include",
+    "users",
+]  # fmt: skip

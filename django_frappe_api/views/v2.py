@@ -176,7 +176,9 @@ class DocTypeViewSet(V2ViewSet):
     def meta(self, request, doctype: str):
         if not getattr(request.user, "is_authenticated", False):
             raise exceptions.PermissionError()
-        return self.respond(dict(get_meta(doctype).properties))
+        meta = get_meta(doctype)
+        parts = include.parse_include(self.form.get("include"), include.META_PARTS)
+        return self.respond(dict(meta.properties), extra=include.meta_parts(meta.name, parts) or None)
 
     def count(self, request, doctype: str):
         form = self.form
