@@ -59,9 +59,13 @@ def get_list(
     as_dict: bool = True,
     parent: str | None = None,
     default_order: bool = True,
+    distinct: bool = False,
 ) -> list[Any]:
-    """Rows of a DocType the user may read, filtered, sorted and paged in the database."""
+    """Rows of a DocType the user may read, filtered, sorted and paged in the database
+    (``distinct``: SELECT DISTINCT, as a ``distinct`` first field also asks)."""
     if doctype == doctype_resource.DOCTYPE:
+        if distinct:
+            raise exceptions.ValidationError("distinct is not supported when listing DocTypes")
         return doctype_resource.get_list(fields, filters, order_by, start, page_length, user=user,
                                          as_dict=as_dict, or_filters=or_filters)
     meta = get_meta(doctype)
@@ -82,6 +86,7 @@ def get_list(
         parent=parent,
         access=access,
         default_order=default_order,
+        distinct=distinct,
     )
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(

@@ -116,6 +116,7 @@ class ListQuery:
         parent: str | None = None,
         access: FieldAccess | None = None,
         default_order: bool = True,
+        distinct: bool = False,
     ) -> ListQuery:
         """Parse and validate every list parameter; raises Frappe errors on bad input.
 
@@ -123,7 +124,8 @@ class ListQuery:
         resolves fields without any permission check.
         """
         resolver = FieldResolver(meta, access)
-        select, distinct = parse_fields(fields, resolver)
+        select, distinct_field = parse_fields(fields, resolver)
+        distinct = distinct or distinct_field
         conditions = [resolver.filter_item(c) for c in parse_filters(filters, meta.name)]
         or_conditions = [resolver.filter_item(c) for c in parse_filters(or_filters, meta.name, "or_filters")]
         group_refs = parse_group_by(group_by, resolver, select)

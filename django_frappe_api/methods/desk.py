@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import document, document_methods, exceptions, fieldtypes, response, rpc, search
+from .. import document, document_methods, exceptions, fieldtypes, report_view, response, rpc, search
 from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..messages import collected, msgprint
@@ -173,23 +173,27 @@ def cancel(
 # -- report view -----------------------------------------------------------------------------------
 
 
-# Report-view arguments not implemented yet: refused rather than accepted and ignored.
-_UNSUPPORTED_REPORT_ARGS = ("with_comment_count", "distinct", "add_total_row", "aggregate_on_field",
-                            "aggregate_function")
+# Report-view arguments not implemented: refused rather than accepted and ignored.
+_UNSUPPORTED_REPORT_ARGS = ("aggregate_on_field", "aggregate_function")
 
 
-def _report_rows(user: Any, doctype: str, form: dict[str, Any]) -> list[Any]:
-    for key in _UNSUPPORTED_REPORT_ARGS:
-        value = form.get(key)
-        if value not in (None, "") and fieldtypes.sbool(value) not in (False, 0):
-            raise exceptions.ValidationError(f"The report view argument {key} is not supported.")
+def _flag(form: dict[str, Any], key: str) -> bool:
+    value = form.get(key)
+    return value not in (None, "") and fieldtypes.sbool(value) not in (False, 0)
+
+
+def _report_rows(user: Any, doctype: str, form: dict[str, Any], *, total_row: bool = False) -> list[Any]:
+    for key in _UNSUPPORTED_REPORT_ARGS + (() if total_row else ("add_total_row",)):
+        if _flag(form, key):
+            where = "" if key != "add_total_row" else " here; frappe.desk.reportview.get adds the total row"
+            raise exceptions.ValidationError(f"The report view argument {key} is not supported{where}.")
     fields = form.get("fields")
     if fields == "*":
         fields = ["*"]
     start = form.get("start") or form.get("limit_start") or 0
     # DatabaseQuery: page_length, then limit, override limit_page_length; none of them means all rows.
     page_length = form.get("limit") or form.get("page_length") or form.get("limit_page_length") or 0
-    return document.get_list(
+    rows = document.get_list(
         doctype,
         user=user,
         fields=fields,
@@ -200,21 +204,36 @@ def _report_rows(user: Any, doctype: str, form: dict[str, Any]) -> list[Any]:
         start=start,
         page_length=page_length,
         parent=form.get("parent_doctype") or form.get("parent") or None,
+        distinct=_flag(form, "distinct"),
     )
+    if _flag(form, "with_comment_count"):
+        report_view.add_comment_counts(rows)
+    return rows
 
 
-def compress(rows: list[dict[str, Any]]) -> Any:
-    """Frappe's report-view shape: ``{"keys": [...], "values": [[...]], "user_info": {}}``; ``[]`` if empty."""
+def compress(rows: list[dict[str, Any]], meta: Meta | None = None) -> Any:
+    """Frappe's report-view shape: ``{"keys": [...], "values": [[...]], "user_info": {}}``; ``[]`` if empty.
+
+    With ``meta`` (``add_total_row``) the values end with their total row (``report_view.py``).
+    """
     if not rows:
         return rows
     keys = list(rows[0])
-    return {"keys": keys, "values": [[row.get(key) for key in keys] for row in rows], "user_info": {}}
+    values = [[row.get(key) for key in keys] for row in rows]
+    if meta is not None:
+        values = report_view.total_row(keys, values, meta)
+    return {"keys": keys, "values": values, "user_info": {}}
 
 
 @whitelist(name="frappe.desk.reportview.get")
 def reportview_get(request: Any, doctype: str, **form: Any) -> Any:
-    """List rows compressed into keys and values; ordered by the DocType's sort when no ``order_by``."""
-    return compress(_report_rows(request.user, doctype, form))
+    """List rows compressed into keys and values; ordered by the DocType's sort when no ``order_by``.
+
+    ``with_comment_count`` adds ``_comment_count``, ``distinct`` selects distinct rows and
+    ``add_total_row`` appends the totals row, as Frappe's report view does.
+    """
+    rows = _report_rows(request.user, doctype, form, total_row=True)
+    return compress(rows, get_meta(doctype) if _flag(form, "add_total_row") else None)
 
 
 @whitelist(name="frappe.desk.reportview.get_list")

@@ -229,14 +229,95 @@ def test_reportview_rejects_unknown_fields(rpc, admin_client, todo):
 
 
 @pytest.mark.parametrize("method", ["frappe.desk.reportview.get", "frappe.desk.reportview.get_list"])
-@pytest.mark.parametrize(("key", "value"), [("with_comment_count", "1"), ("distinct", "true"),
-                                            ("add_total_row", "1"), ("aggregate_on_field", "priority"),
-                                            ("aggregate_function", "sum")])
+@pytest.mark.parametrize(("key", "value"), [("aggregate_on_field", "priority"), ("aggregate_function", "sum")])
 def test_reportview_refuses_arguments_it_does_not_implement(rpc, admin_client, todo, method, key, value):
     response = admin_client.get(rpc.url(method), {"doctype": "ToDo", key: value})
 
     assert response.status_code == 417
     assert body(response) == rpc.error("ValidationError", f"The report view argument {key} is not supported.")
+
+
+def test_reportview_get_list_refuses_add_total_row(rpc, admin_client, todo):
+    response = admin_client.get(rpc.url("frappe.desk.reportview.get_list"), {"doctype": "ToDo", "add_total_row": 1})
+
+    assert response.status_code == 417
+    assert body(response) == rpc.error(
+        "ValidationError",
+        "The report view argument add_total_row is not supported here; frappe.desk.reportview.get adds the "
+        "total row.")
+
+
+@pytest.mark.parametrize("method", ["frappe.desk.reportview.get", "frappe.desk.reportview.get_list"])
+def test_reportview_with_comment_count_counts_the_comment_cache(rpc, admin_client, admin_user, todo, method):
+    first = make_todo(admin_user, description="a")
+    make_todo(admin_user, description="b")
+    one = add_comment(first["name"], admin_user, "One")
+    two = add_comment(first["name"], admin_user, "Two")
+    params = {"doctype": "ToDo", "fields": '["description", "_comments"]', "order_by": "description asc",
+              "with_comment_count": "true"}
+
+    response = admin_client.get(rpc.url(method), params)
+    bare = admin_client.get(rpc.url(method), {**params, "fields": '["description"]'})
+
+    rows = [{"description": "a", "_comments": ANY, "_comment_count": 2},
+            {"description": "b", "_comments": None, "_comment_count": 0}]
+    bare_rows = [{"description": "a", "_comment_count": 0}, {"description": "b", "_comment_count": 0}]
+    if method.endswith(".get"):
+        rows = {"keys": ["description", "_comments", "_comment_count"],
+                "values": [list(row.values()) for row in rows], "user_info": {}}
+        bare_rows = {"keys": ["description", "_comment_count"], "values": [["a", 0], ["b", 0]], "user_info": {}}
+    assert response.status_code == 200
+    assert response.json() == rpc.ok(rows)
+    assert bare.json() == rpc.ok(bare_rows)
+    sent = response.json()["message" if rpc.version == "v1" else "data"]
+    sent_cache = sent[0]["_comments"] if isinstance(sent, list) else sent["values"][0][1]
+    assert json.loads(sent_cache) == [{"comment": "One", "by": "Administrator", "name": one["name"]},
+                                      {"comment": "Two", "by": "Administrator", "name": two["name"]}]
+
+
+@pytest.mark.parametrize("method", ["frappe.desk.reportview.get", "frappe.desk.reportview.get_list"])
+def test_reportview_distinct_selects_distinct_rows(rpc, admin_client, admin_user, todo, method):
+    for text, priority in (("a", "High"), ("b", "Low"), ("c", "High")):
+        make_todo(admin_user, description=text, priority=priority)
+    params = {"doctype": "ToDo", "fields": '["priority"]', "order_by": "priority asc"}
+
+    distinct = admin_client.get(rpc.url(method), {**params, "distinct": "1"})
+    every = admin_client.get(rpc.url(method), params)
+
+    if method.endswith(".get"):
+        assert distinct.json() == rpc.ok({"keys": ["priority"], "values": [["High"], ["Low"]], "user_info": {}})
+        assert every.json() == rpc.ok({"keys": ["priority"], "values": [["High"], ["High"], ["Low"]],
+                                       "user_info": {}})
+    else:
+        assert distinct.json() == rpc.ok([{"priority": "High"}, {"priority": "Low"}])
+        assert every.json() == rpc.ok([{"priority": "High"}, {"priority": "High"}, {"priority": "Low"}])
+
+
+def test_reportview_add_total_row_sums_numbers_and_averages_percents(rpc, admin_client, admin_user, db):
+    make_doctype("Score", [
+        {"fieldname": "label", "label": "Label", "fieldtype": "Data"},
+        {"fieldname": "points", "label": "Points", "fieldtype": "Int"},
+        {"fieldname": "share", "label": "Share", "fieldtype": "Percent"},
+        {"fieldname": "price", "label": "Price", "fieldtype": "Currency"},
+        {"fieldname": "code", "label": "Code", "fieldtype": "Data"},
+    ], autoname="field:label")
+    for label, points, share, price in (("a", 2, 50, 1.5), ("b", 3, 0, 2.25)):
+        document.insert_doc("Score", {"label": label, "points": points, "share": share, "price": price,
+                                      "code": "7"}, user=admin_user)
+    params = {"doctype": "Score", "fields": '["label", "points", "share", "price", "code", "idx"]',
+              "order_by": "label asc", "add_total_row": 1}
+
+    response = admin_client.get(rpc.url("frappe.desk.reportview.get"), params)
+    empty = admin_client.get(rpc.url("frappe.desk.reportview.get"),
+                             {**params, "filters": '[["label", "=", "none"]]'})
+
+    assert response.status_code == 200
+    assert response.json() == rpc.ok({
+        "keys": ["label", "points", "share", "price", "code", "idx"],
+        "values": [["a", 2, 50.0, 1.5, "7", 0], ["b", 3, 0.0, 2.25, "7", 0], ["Total", 5.0, 25.0, 3.75, "", ""]],
+        "user_info": {},
+    })
+    assert empty.json() == rpc.ok([])
 
 
 def test_reportview_ignores_ignore_permissions_and_false_flags(rpc, admin_user, todo):
