@@ -10,13 +10,21 @@ records (an ``enabled`` Check at 0, a ``disabled`` Check at 1) are left out; nam
 come first. Title and search fields the caller may not read (permlevel) are neither matched nor shown.
 Everything happens in SQL through ``document.get_list``: one count of the prefix matches and
 at most two page queries, whatever the page size.
+
+``query`` names a custom search function (Frappe's ``search_widget``): only a name the method
+registry holds is called, never imported, with Frappe's positional arguments
+``(doctype, txt, searchfield, start, page_len, filters)`` plus ``as_dict`` and ``reference_doctype``
+when it takes them; its rows are shaped by ``autosuggest``. An unregistered name is the 417 an
+unknown method gets::
+
+    rows = run_custom_query("shop.queries.open_suppliers", meta, "ac", request=request, start=0, limit=10)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import document, exceptions
+from . import document, exceptions, rpc
 from .field_access import FieldAccess
 from .filters import load_json_param
 from .meta import Meta, get_meta
@@ -54,6 +62,39 @@ def search_link(
         rest_start = max(start - prefix_count, 0)
         rows += _page(meta, user, fields, others, matching, rest_start, limit - len(rows))
     return autosuggest(meta, rows)
+
+
+def run_custom_query(
+    name: str, meta: Meta, txt: str, *, request: Any, searchfield: str = "name", start: int = 0,
+    limit: int = DEFAULT_LIMIT, filters: Any = None, reference_doctype: str | None = None,
+    api_version: str = "v1",
+) -> list[dict[str, Any]]:
+    """The whitelisted search function ``name``'s rows for ``txt``, shaped like a link search.
+    ``api_version`` words the error for an unregistered name as that version's method route does."""
+    entry = rpc.resolve(name, request.user, None, api_version=api_version)
+    if isinstance(filters, str) and filters.strip():
+        filters = load_json_param(filters, "filters")
+    optional = {"as_dict": False, "reference_doctype": reference_doctype}
+    names = {parameter.name for parameter in entry.parameters}
+    kwargs = {key: value for key, value in optional.items() if entry.accepts_kwargs or key in names}
+    if entry.wants_request:
+        kwargs["request"] = request
+    rows = entry.func(meta.name, txt, searchfield, start, limit, filters or None, **kwargs) or []
+    return autosuggest(meta, [list(row.values()) if isinstance(row, dict) else list(row) for row in rows])
+
+
+def check_reference_doctype(reference_doctype: Any) -> str | None:
+    """The DocType the searched link field sits on, which must exist (404 otherwise).
+
+    Frappe uses it only to choose which User Permissions apply to the search; this app has no User
+    Permissions yet, so it narrows nothing: the caller's own read (or select) right on the searched
+    DocType is always required.
+    """
+    if reference_doctype in (None, ""):
+        return None
+    if not isinstance(reference_doctype, str):
+        raise exceptions.ValidationError("'reference_doctype' must be a string")
+    return get_meta(reference_doctype).name
 
 
 def _page(meta: Meta, user: Any, fields: list[str], filters: list, or_filters: list | None, start: int,

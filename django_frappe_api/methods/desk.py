@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import document, document_methods, exceptions, fieldtypes, report_view, response, rpc, search
+from .. import document, document_methods, exceptions, fieldtypes, report_view, response, search
 from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..messages import collected, msgprint
@@ -277,19 +277,20 @@ def search_link(
     """Documents whose name, title or search fields contain ``txt``; prefix matches on name first.
 
     The same search as ``GET /api/v2/doctype/<dt>/search`` (``search.py``); a custom ``query`` is a
-    whitelisted function called with Frappe's positional arguments.
+    registered whitelisted function called with Frappe's arguments. ``reference_doctype`` must be a
+    DocType and reaches the custom query; ``ignore_user_permissions`` is accepted and changes nothing,
+    since this app has no User Permissions yet and role permissions always apply.
     """
     meta = get_meta(doctype)
     txt = (txt or "").strip()
     if searchfield and searchfield != "name" and meta.get_field(searchfield) is None:
         raise exceptions.DataError(f"Invalid Search Field {searchfield}")
+    reference_doctype = search.check_reference_doctype(reference_doctype)
     page_length = fieldtypes.cint(page_length) or search.DEFAULT_LIMIT
     if not query:
         return search.search_link(meta.name, txt, user=request.user, filters=filters, limit=page_length)
-    entry = rpc.resolve(query, request.user, None)
-    extra = {"request": request} if entry.wants_request else {}
-    rows = entry.func(meta.name, txt, searchfield or "name", 0, page_length, filters, **extra) or []
-    return search.autosuggest(meta, [list(row.values()) if isinstance(row, dict) else list(row) for row in rows])
+    return search.run_custom_query(query, meta, txt, request=request, searchfield=searchfield or "name",
+                                   limit=page_length, filters=filters, reference_doctype=reference_doctype)
 
 
 # -- run_doc_method --------------------------------------------------------------------------------

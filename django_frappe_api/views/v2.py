@@ -192,16 +192,23 @@ class DocTypeViewSet(V2ViewSet):
         return self.respond(count)
 
     def search(self, request, doctype: str):
-        """Link-field search: ``[{"value", "label"?, "description"}]``, privately cacheable for a minute."""
+        """Link-field search: ``[{"value", "label"?, "description"}]``, privately cacheable for a minute;
+        ``query`` runs a registered custom search function, ``reference_doctype`` must be a DocType."""
         form = self.form
         limit = fieldtypes.cint(form["limit"]) if form.get("limit") not in (None, "") else search.DEFAULT_LIMIT
         start = fieldtypes.cint(form.get("start") or 0)
         if start < 0 or limit < 0:
             raise exceptions.FrappeValueError("'start' and 'limit' must be non-negative integers")
-        txt = form.get("txt")
-        rows = search.search_link(doctype, "" if txt is None else str(txt), user=request.user,
-                                  filters=form.get("filters"), start=start,
-                                  limit=min(limit, api_settings.MAX_PAGE_LENGTH))
+        txt = "" if form.get("txt") is None else str(form.get("txt")).strip()
+        reference_doctype = search.check_reference_doctype(form.get("reference_doctype"))
+        limit = min(limit, api_settings.MAX_PAGE_LENGTH)
+        if form.get("query"):
+            rows = search.run_custom_query(str(form["query"]), get_meta(doctype), txt, request=request,
+                                           start=start, limit=limit, filters=form.get("filters"),
+                                           reference_doctype=reference_doctype, api_version="v2")
+        else:
+            rows = search.search_link(doctype, txt, user=request.user, filters=form.get("filters"), start=start,
+                                      limit=limit)
         response = self.respond(rows)
         response["Cache-Control"] = search.CACHE_CONTROL
         return response
