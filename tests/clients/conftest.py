@@ -29,11 +29,6 @@ def _suite_database_is_sqlite() -> bool:
     return not url or url.startswith("sqlite")
 
 
-pytestmark = pytest.mark.skipif(
-    not _suite_database_is_sqlite(), reason="client flows run against the example project once, on the SQLite suite"
-)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -57,6 +52,8 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Iterator[str]:
     """Base URL of the running example project (Administrator/admin, demo DocTypes)."""
+    if not _suite_database_is_sqlite():
+        pytest.skip("client flows run against the example project once per CI run, on the SQLite suite")
     workdir = tmp_path_factory.mktemp("example_site")
     env = {
         **os.environ,
