@@ -264,3 +264,12 @@ def test_sync_refuses_a_file_that_is_not_a_doctype(db, tmp_path):
 
     assert err == f"refused: ? ({path}):\n  - not a DocType definition"
     assert error is not None
+
+
+def test_sync_of_every_app_warns_about_no_property_of_this_apps_own_files(db):
+    out, err = StringIO(), StringIO()
+
+    call_command("frappe_api_sync_doctypes", stdout=out, stderr=err)
+
+    assert "refused" not in err.getvalue()
+    assert "version.json" not in err.getvalue()
