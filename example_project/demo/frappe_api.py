@@ -1,10 +1,11 @@
 """The demo's models as DocTypes: ``Territory``, ``Customer`` and its child table ``Customer Contact``.
 
 Django's own ``User`` and ``Group`` are served as ``User`` and ``Role`` by django_frappe_api itself.
-Try::
+Try (Basic auth takes an API key and secret, as in Frappe: see "API keys" in the README)::
 
-    curl -u Administrator:admin 'http://127.0.0.1:8000/api/resource/Customer?fields=["*"]'
-    curl -u Administrator:admin 'http://127.0.0.1:8000/api/v2/document/Customer/1'
+    curl -s -c cookies -X POST http://127.0.0.1:8000/api/method/login -d usr=Administrator -d pwd=admin
+    curl -g -b cookies 'http://127.0.0.1:8000/api/resource/Customer?fields=["*"]'
+    curl -b cookies 'http://127.0.0.1:8000/api/v2/document/Customer/1'
 """
 
 from __future__ import annotations
