@@ -95,7 +95,35 @@ def _cors_errors(origins) -> list:
     return errors
 
 
-# -- models exposed with register_model (ids E010-E014, W010) -----------------------------------
+# Query parameters of Frappe's list routes; a FilterSet filter of the same name would take them over.
+_LIST_PARAMETERS = frozenset({
+    "fields", "filters", "or_filters", "order_by", "group_by", "limit", "limit_start", "limit_page_length",
+    "start", "page_length", "as_dict", "include", "parent", "debug", "expand", "expand_links", "distinct", "cmd",
+})
+
+
+def _filterset_errors(entry, error) -> list:
+    """E015: a ``filterset_class`` must be a FilterSet over the registered model, its filters named apart from
+    Frappe's list parameters."""
+    filterset = entry.filterset_class
+    if filterset is None:
+        return []
+    base_filters = getattr(filterset, "base_filters", None)
+    model = getattr(getattr(filterset, "_meta", None), "model", None)
+    if base_filters is None:
+        return [error(f"filterset_class {filterset!r} is not a django-filter FilterSet.", "E015")]
+    errors = []
+    if model is not None and not issubclass(entry.model, model):
+        errors.append(error(f"filterset_class {filterset.__name__} filters {model.__name__}, not "
+                            f"{entry.model.__name__}.", "E015"))
+    clashes = sorted(set(base_filters) & _LIST_PARAMETERS)
+    if clashes:
+        errors.append(error(f"filterset_class {filterset.__name__} declares {', '.join(clashes)}, which Frappe's "
+                            "list routes read themselves.", "E015", hint="Rename those filters."))
+    return errors
+
+
+# -- models exposed with register_model (ids E010-E015, W010) -----------------------------------
 
 _MODEL_FIELD_OPTIONS = ("name_field", "owner_field", "creation_field", "modified_field", "modified_by_field",
                         "parent_field")
@@ -179,6 +207,7 @@ def _registration_errors(registry, entry) -> list:
         if not isinstance(parent, models.ForeignKey):
             errors.append(error("a child table (istable=True) needs parent_field, a ForeignKey to its parent.",
                                 "E014"))
+    errors += _filterset_errors(entry, error)
     for tablefield, accessor in entry.child_tables.items():
         relation = model_field(accessor)
         if not isinstance(relation, models.ManyToOneRel):

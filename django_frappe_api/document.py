@@ -60,6 +60,7 @@ def get_list(
     parent: str | None = None,
     default_order: bool = True,
     distinct: bool = False,
+    host_params: Any = None,
 ) -> list[Any]:
     """Rows of a DocType the user may read, filtered, sorted and paged in the database
     (``distinct``: SELECT DISTINCT, as a ``distinct`` first field also asks)."""
@@ -88,6 +89,7 @@ def get_list(
         default_order=default_order,
         distinct=distinct,
     )
+    query.host_params = host_params
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(
         perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
@@ -176,8 +178,10 @@ def get_count(
     distinct: bool = False,
     limit: int | None = None,
     parent: str | None = None,
+    host_params: Any = None,
 ) -> int:
-    """Number of rows the user may read that match the filters; ``limit`` stops counting there."""
+    """Number of rows the user may read that match the filters; ``limit`` stops counting there
+    (``host_params``: the request's query parameters, for a registered model's FilterSet)."""
     if limit is not None and limit < 0:
         raise exceptions.FrappeValueError("'limit' must be a non-negative integer")
     if limit is not None:
@@ -187,6 +191,7 @@ def get_count(
     permissions.check_doctype_permission(perm_meta, user, "read")
     query = ListQuery.build(meta, filters=filters, or_filters=or_filters, parent=parent, default_order=False,
                             access=FieldAccess(user, meta, perm_meta))
+    query.host_params = host_params
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(
         perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)

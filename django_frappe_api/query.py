@@ -99,6 +99,8 @@ class ListQuery:
     page_length: int | None = 20
     as_dict: bool = True
     parent_doctype: str | None = None
+    # The request's query parameters, for a registered model's django-filter FilterSet (``filterset_class``).
+    host_params: Any = None
 
     @classmethod
     def build(

@@ -91,6 +91,9 @@ class ModelOptions:
     labels: dict[str, str] = field(default_factory=dict)
     # An OrmBackend subclass for models whose Frappe shape needs more than field mapping (User, Role).
     backend_class: Any = None
+    # A django-filter FilterSet over the model: its declared query parameters filter the DocType's REST lists
+    # and counts, as DRF's DjangoFilterBackend applies it, before Frappe's filters.
+    filterset_class: Any = None
 
     @property
     def name_attname(self) -> str:
@@ -447,14 +450,27 @@ class OrmBackend(SQLBackend):
             self.base_queryset(meta).filter(**{self.options.name_attname: name}).update(**{own: value})
 
     def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
-        """A child model has one parent DocType: ``parent=<other DocType>`` lists nothing."""
+        """A child model has one parent DocType: ``parent=<other DocType>`` lists nothing. The host's
+        FilterSet, if any, narrows the rows in the same query (a subquery on the primary key)."""
         if not (self.options.istable and query.parent_doctype):
-            return super()._filtered(query, row_condition)
-        parent_doctype = query.parent_doctype
-        queryset, aliases, where = super()._filtered(dataclasses.replace(query, parent_doctype=None), row_condition)
-        if parent_doctype != self._parent_constant("parenttype"):
-            where &= Q(pk__in=[])
+            queryset, aliases, where = super()._filtered(query, row_condition)
+        else:
+            parent_doctype = query.parent_doctype
+            queryset, aliases, where = super()._filtered(
+                dataclasses.replace(query, parent_doctype=None), row_condition
+            )
+            if parent_doctype != self._parent_constant("parenttype"):
+                where &= Q(pk__in=[])
+        if self.options.filterset_class is not None and query.host_params is not None:
+            where &= Q(pk__in=self._filterset_rows(query.host_params))
         return queryset, aliases, where
+
+    def _filterset_rows(self, params: Any) -> QuerySet:
+        filterset = self.options.filterset_class(data=params, queryset=self.model._default_manager.all())
+        if not filterset.is_valid():
+            messages = [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
+            raise exceptions.ValidationError("; ".join(messages))
+        return filterset.qs.values("pk")
 
     def _parent_constant(self, key: str) -> str:
         from ..registry import model_registry

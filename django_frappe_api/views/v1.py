@@ -54,7 +54,8 @@ class ResourceViewSet(FrappeViewSet):
     rollback_reads = True
 
     def list(self, request, doctype: str):
-        rows = document.get_list(doctype, user=request.user, **list_kwargs(self.form))
+        rows = document.get_list(doctype, user=request.user, host_params=request.query_params,
+                                 **list_kwargs(self.form))
         if self.form.get("expand"):
             rows = document.expand_list_links(doctype, rows, self.form["expand"], user=request.user)
         return self.respond(rows)

@@ -108,7 +108,8 @@ class DocumentViewSet(V2ViewSet):
         limit = min(limit, api_settings.MAX_PAGE_LENGTH)
         parts = include.parse_include(form.get("include"), include.LIST_PARTS)
         as_dict = bool(form.get("as_dict", True))
-        common = {"filters": filters, "or_filters": or_filters, "parent": form.get("parent") or None}
+        common = {"filters": filters, "or_filters": or_filters, "parent": form.get("parent") or None,
+                  "host_params": request.query_params}
         rows = document.get_list(
             doctype, user=request.user, fields=fields, order_by=order_by, group_by=group_by, start=start,
             page_length=limit + 1, as_dict=as_dict, **common,
@@ -187,7 +188,8 @@ class DocTypeViewSet(V2ViewSet):
         limit = fieldtypes.cint(form.get("limit")) or None
         distinct = fieldtypes.sbool(form.get("distinct", False)) is True
         count = document.get_count(
-            doctype, user=request.user, filters=filters, or_filters=or_filters, distinct=distinct, limit=limit
+            doctype, user=request.user, filters=filters, or_filters=or_filters, distinct=distinct, limit=limit,
+            host_params=request.query_params,
         )
         return self.respond(count)
 
