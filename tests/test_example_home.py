@@ -37,7 +37,8 @@ def test_home_page_links_admin_api_doctypes_and_curl():
     assert status == "200 text/html; charset=utf-8"
     assert "<h1>django-frappe-api example project</h1>" in body
     for link in ('href="/admin/"', 'href="/api/resource/ToDo"', 'href="/api/v2/document/ToDo"',
-                 'href="/api/method/ping"', 'href="/api/resource/Note"', 'href="/api/resource/Customer"'):
+                 'href="/api/method/ping"', 'href="/api/resource/Note"', 'href="/api/resource/Expense%20Claim"',
+                 'href="/api/resource/Customer"'):
         assert link in body
     assert ("curl -s -c cookies -X POST http://127.0.0.1:8000/api/method/login -d usr=Administrator -d pwd=admin"
             in body)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 DOCTYPES = [
     ("ToDo", "a DocType defined as data (demo/doctypes/todo.json)"),
     ("Note", "a DocType defined as data (demo/doctypes/note.json)"),
+    ("Expense Claim", "a submittable DocType with a naming series (demo/doctypes/expense_claim.json)"),
     ("Customer", "a Django model exposed with register_model (demo/frappe_api.py)"),
     ("Territory", "a Django model linked from Customer"),
 ]
