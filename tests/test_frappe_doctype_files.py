@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from django_frappe_api import document
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
+from tests.test_sync_doctypes import run_sync
 
 from .helpers import failure
 
@@ -27,13 +26,6 @@ FRAPPE_DOCTYPES = Path(__file__).parent / "fixtures" / "frappe_doctypes"
 NAMES = sorted(json.loads(path.read_text())["name"] for path in FRAPPE_DOCTYPES.glob("*.json"))
 
 
-def run_sync(*paths: Path | str) -> tuple[str, str, str | None]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("frappe_api_sync_doctypes", *[str(p) for p in paths], stdout=out, stderr=err)
-    except CommandError as caught:
-        return out.getvalue().strip(), err.getvalue().strip(), str(caught)
-    return out.getvalue().strip(), err.getvalue().strip(), None
 
 
 def copy_in_order(target: Path, order: list[Path]) -> Path:
