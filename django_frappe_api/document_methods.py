@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import document, exceptions, fieldtypes, permissions
+from .backends.base import get_backend
 from .meta import get_meta
 from .serialization import strip_nulls
 
@@ -117,7 +118,7 @@ def run_on_document(
     meta = get_meta(values.get("doctype"))
     function = None if method in BUILTIN_METHODS else _controller_method(meta.name, method, http_method)
     name = values.get("name")
-    stored = document.get_backend(meta).get_doc(meta, name) if name not in (None, "") else None
+    stored = get_backend(meta).get_doc(meta, name) if name not in (None, "") else None
     if stored is not None:
         document.check_if_latest(meta.name, name, values.get("modified"))
     doc = document.doc_from_values(meta.name, values, stored=stored, user=user)
@@ -156,7 +157,7 @@ def _call(
         kwargs.pop(key, None)
     if function is None:
         result = BUILTIN_METHODS[method](meta.name, doc["name"], kwargs, user)
-        after = document.get_backend(meta).get_doc(meta, name_after(method, doc["name"], kwargs))
+        after = get_backend(meta).get_doc(meta, name_after(method, doc["name"], kwargs))
     else:
         from .controllers import controller_registry
         from .registry import MethodRegistry

@@ -1,0 +1,226 @@
+"""Reading documents: lists and counts the user may see, one document, a stored one for the layer above.
+
+Functions that return a document return it in wire form *with* nulls; callers that answer like Frappe's
+REST reads drop them with ``doc_as_dict(nulls=False)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from .. import doctype_resource, exceptions, permissions
+from ..backends.base import get_backend
+from ..conf import api_settings
+from ..field_access import FieldAccess
+from ..filters import load_json_param
+from ..meta import FieldMeta, Meta, get_meta
+from ..query import ListQuery, sql_integer
+from ..serialization import doc_as_dict
+from .values import new_doc
+
+
+def get_list(
+    doctype: str,
+    *,
+    user: Any,
+    fields: Any = None,
+    filters: Any = None,
+    or_filters: Any = None,
+    order_by: Any = None,
+    group_by: Any = None,
+    start: Any = 0,
+    page_length: Any = None,
+    as_dict: bool = True,
+    parent: str | None = None,
+    default_order: bool = True,
+    distinct: bool = False,
+    host_params: Any = None,
+) -> list[Any]:
+    """Rows of a DocType the user may read, filtered, sorted and paged in the database
+    (``distinct``: SELECT DISTINCT, as a ``distinct`` first field also asks)."""
+    if doctype == doctype_resource.DOCTYPE:
+        if distinct:
+            raise exceptions.ValidationError("distinct is not supported when listing DocTypes")
+        return doctype_resource.get_list(fields, filters, order_by, start, page_length, user=user,
+                                         as_dict=as_dict, or_filters=or_filters)
+    meta = get_meta(doctype)
+    perm_meta = permissions.permission_meta(meta, parent)
+    permissions.check_doctype_permission(perm_meta, user, "read")
+    access = FieldAccess(user, meta, perm_meta)
+    fields, tables, added_name = _split_table_fields(meta, fields, access.readable(meta))
+    query = ListQuery.build(
+        meta,
+        fields=fields,
+        filters=filters,
+        or_filters=or_filters,
+        order_by=order_by,
+        group_by=group_by,
+        start=start,
+        page_length=page_length,
+        as_dict=as_dict,
+        parent=parent,
+        access=access,
+        default_order=default_order,
+        distinct=distinct,
+    )
+    query.host_params = host_params
+    backend = get_backend(meta)
+    row_condition = None if meta.istable else permissions.list_condition(
+        perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
+    )
+    rows = backend.get_list(query, row_condition)
+    if meta.autoname.lower() == "autoincrement" and meta.backend == "generic":
+        _integer_names(query, rows)
+    if tables:
+        position = next(i for i, item in enumerate(query.select) if item.key == "name")
+        _nest_children(meta, perm_meta, rows, tables, user=user, added_name=added_name, name_position=position)
+    return rows
+
+
+def _split_table_fields(meta: Meta, fields: Any, readable: set[str] | None) -> tuple[Any, list[FieldMeta], bool]:
+    """Bare Table fieldnames in ``fields`` (beyond Frappe): each row gets its child records nested.
+
+    Returns the other fields, the Table fields and whether ``name`` had to be added to match children.
+    """
+    if not meta.table_fields or fields in (None, "") or (isinstance(fields, str) and fields.strip() == "*"):
+        return fields, [], False
+    items = load_json_param(fields, "fields")
+    if isinstance(items, str):
+        items = items.split(",")
+    if not isinstance(items, list):
+        return fields, [], False
+    by_name = {table.fieldname: table for table in meta.table_fields}
+    tables = [by_name[i.strip()] for i in items if isinstance(i, str) and i.strip() in by_name]
+    if not tables:
+        return fields, [], False
+    tables = [t for t in dict.fromkeys(tables) if readable is None or t.fieldname in readable]
+    rest = [i for i in items if not (isinstance(i, str) and i.strip() in by_name)]
+    added_name = not any(isinstance(i, str) and i.strip() in ("name", "*") for i in rest)
+    return (["name", *rest] if added_name else rest), tables, added_name
+
+
+def _integer_names(query: ListQuery, rows: list[Any]) -> None:
+    """Autoincrement names are stored as text by the generic backend and sent as integers."""
+    positions = [i for i, item in enumerate(query.select)
+                 if item.ref is not None and not item.ref.via and item.ref.fieldname == "name" and not item.aggregate]
+    for row in rows:
+        for position in positions:
+            key = query.select[position].key if isinstance(row, dict) else position
+            value = row[key]
+            if isinstance(value, str) and value.isdigit():
+                row[key] = int(value)
+
+
+def _nest_children(meta: Meta, perm_meta: Meta, rows: list[Any], tables: list[FieldMeta], *, user: Any,
+                   added_name: bool, name_position: int) -> None:
+    """Child records of every row of the page, one query per Table field, ordered by ``idx``."""
+    names = [str(row["name"] if isinstance(row, dict) else row[name_position]) for row in rows]
+    for table in tables:
+        child_meta = get_meta(table.options)
+        by_parent: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+        if names:
+            query = ListQuery.build(
+                child_meta, fields=["*"], filters=[["parent", "in", names], ["parentfield", "=", table.fieldname]],
+                order_by="idx asc", parent=meta.name, access=FieldAccess(user, child_meta, perm_meta),
+                default_order=False,
+            )
+            query.page_length = 0  # every child of the page, however many
+            for child in get_backend(child_meta).get_list(query, None):
+                child["doctype"] = child_meta.name
+                by_parent.setdefault(str(child.get("parent")), []).append(child)
+        for name, row in zip(names, rows, strict=True):
+            if isinstance(row, dict):
+                row[table.fieldname] = by_parent.get(name, [])
+            else:
+                row.append(by_parent.get(name, []))
+    if added_name:
+        for row in rows:
+            if isinstance(row, dict):
+                row.pop("name", None)
+            else:
+                row.pop(name_position)
+
+
+def get_count(
+    doctype: str,
+    *,
+    user: Any,
+    filters: Any = None,
+    or_filters: Any = None,
+    distinct: bool = False,
+    limit: int | None = None,
+    parent: str | None = None,
+    host_params: Any = None,
+) -> int:
+    """Number of rows the user may read that match the filters; ``limit`` stops counting there
+    (``host_params``: the request's query parameters, for a registered model's FilterSet)."""
+    if limit is not None and limit < 0:
+        raise exceptions.FrappeValueError("'limit' must be a non-negative integer")
+    if limit is not None:
+        sql_integer(limit, "limit")
+    meta = get_meta(doctype)
+    perm_meta = permissions.permission_meta(meta, parent)
+    permissions.check_doctype_permission(perm_meta, user, "read")
+    query = ListQuery.build(meta, filters=filters, or_filters=or_filters, parent=parent, default_order=False,
+                            access=FieldAccess(user, meta, perm_meta))
+    query.host_params = host_params
+    backend = get_backend(meta)
+    row_condition = None if meta.istable else permissions.list_condition(
+        perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
+    )
+    return backend.get_count(query, row_condition, distinct=distinct, limit=limit)
+
+
+def get_all(
+    doctype: str, *, fields: Any = None, filters: Any = None, order_by: Any = None, limit: int = 0
+) -> list[Any]:
+    """Rows without permission checks (Frappe's ``frappe.get_all``), for server code that has already
+    checked access to the document they belong to: a form's comments, attachments and versions.
+    ``limit`` 0 means all rows."""
+    meta = get_meta(doctype)
+    query = ListQuery.build(meta, fields=fields, filters=filters, order_by=order_by, page_length=limit)
+    return get_backend(meta).get_list(query, None)
+
+
+def load_doc(meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any]:
+    """The stored document or ``DoesNotExistError`` ("ToDo abc not found").
+
+    A Single DocType that was never saved reads as its defaults (Frappe keeps no row for it either).
+    """
+    doc = get_backend(meta).get_doc(meta, name, for_update=for_update)
+    if doc is None:
+        if meta.issingle and name == meta.name:
+            return _unsaved_single(meta)
+        raise exceptions.DoesNotExistError(f"{meta.name} {name} not found", doctype=meta.name)
+    return doc
+
+
+def _unsaved_single(meta: Meta) -> dict[str, Any]:
+    now = timezone.now()
+    doc = new_doc(meta, user=None)
+    doc.update(name=meta.name, owner=api_settings.ADMINISTRATOR, modified_by=api_settings.ADMINISTRATOR,
+               creation=now, modified=now, __unsaved_single=True)
+    return doc
+
+
+def get_doc(doctype: str, name: Any, *, user: Any, nulls: bool = True) -> dict[str, Any]:
+    """One document the user may read, in wire form."""
+    if doctype == doctype_resource.DOCTYPE:
+        return doctype_resource.get(name, user=user)
+    meta = get_meta(doctype)
+    doc = load_doc(meta, name)
+    perm_meta = check_doc(meta, doc, user, "read")
+    return doc_as_dict(meta, doc, nulls=nulls, access=FieldAccess(user, meta, perm_meta))
+
+
+def check_doc(meta: Meta, doc: dict[str, Any], user: Any, right: str) -> Meta:
+    """Check a right on a stored document (a child row is checked on its parent)."""
+    if meta.istable:
+        parent_meta = permissions.permission_meta(meta, doc.get("parenttype"))
+        parent = load_doc(parent_meta, doc.get("parent"))
+        permissions.check_doc_permission(parent_meta, parent["name"], parent.get("owner"), user, right)
+        return parent_meta
+    permissions.check_doc_permission(meta, doc["name"], doc.get("owner"), user, right)
+    return meta
