@@ -24,15 +24,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .controllers import DocumentController, register_controller, whitelist_method
-    from .registry import register_model, whitelist
+    from .backends.orm import register_model
+    from .controllers import DocumentController
+    from .hooks import register_controller, whitelist_method
+    from .registry import whitelist
 
 _LAZY = {
     "whitelist": "registry",
-    "register_model": "registry",
+    "register_model": "backends.orm",
     "DocumentController": "controllers",
-    "register_controller": "controllers",
-    "whitelist_method": "controllers",
+    "register_controller": "hooks",
+    "whitelist_method": "hooks",
 }
 
 

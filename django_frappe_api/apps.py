@@ -17,10 +17,11 @@ class FrappeApiConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks, comment_cache, lookups, methods, signals  # noqa: F401 - importing registers
+        from .backends.orm import model_registry
         from .builtin_doctypes import sync_builtin_doctypes
         from .conf import api_settings
         from .meta import register_meta_builder
-        from .registry import method_registry, model_registry
+        from .registry import method_registry
 
         lookups.register()
         register_meta_builder(model_registry.build_meta)

@@ -133,7 +133,7 @@ _MODEL_FIELD_LISTS = ("fields", "exclude", "read_only_fields")
 @register(Tags.models)
 def check_model_registrations(app_configs, **kwargs) -> list:
     """Every ``register_model`` registration names existing fields and coherent child tables."""
-    from .registry import model_registry
+    from .backends.orm import model_registry
 
     return registration_errors(model_registry)
 
@@ -143,8 +143,8 @@ def check_model_doctype_clashes(app_configs, databases=None, **kwargs) -> list:
     """A registered model may not take the name of a DocType stored as rows (run with ``--database``)."""
     from django.db import DatabaseError
 
+    from .backends.orm import model_registry
     from .models import DocType
-    from .registry import model_registry
 
     names = [entry.doctype for entry in model_registry.entries()]
     errors: list = []

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import exceptions, permissions
-from .controllers import allows_guest, controller_registry, whitelisted_verbs
+from .hooks import allows_guest, controller_registry, whitelisted_verbs
 from .registry import MethodRegistry, WhitelistedMethod, method_registry
 
 SEARCH_LIMIT = 50

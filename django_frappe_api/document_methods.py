@@ -17,8 +17,12 @@ from typing import Any
 
 from . import document, exceptions, fieldtypes, permissions
 from .backends.base import get_backend
+from .controllers import DocumentController
+from .hooks import controller_registry, whitelisted_verbs
 from .meta import get_meta
+from .rpc import not_whitelisted
 from .serialization import strip_nulls
+from .signature import Signature
 
 READ_VERBS = frozenset({"GET", "HEAD", "QUERY"})
 
@@ -132,9 +136,6 @@ def run_on_document(
 
 
 def _controller_method(doctype: str, method: str, http_method: str) -> Callable:
-    from .controllers import DocumentController, controller_registry, whitelisted_verbs
-    from .rpc import not_whitelisted
-
     function = controller_registry.method(doctype, method)
     verbs = None if function is None else whitelisted_verbs(getattr(function, "__func__", function))
     if verbs is None and method in FRAPPE_DOCUMENT_METHODS and (
@@ -159,13 +160,9 @@ def _call(
         result = BUILTIN_METHODS[method](meta.name, doc["name"], kwargs, user)
         after = get_backend(meta).get_doc(meta, name_after(method, doc["name"], kwargs))
     else:
-        from .controllers import controller_registry
-        from .registry import MethodRegistry
-
         instance = controller_registry.get(meta.name)(meta.name, doc, user=user)
         bound = getattr(instance, method)
-        entry = MethodRegistry().register(bound, name=method)  # the signature, to drop unknown arguments
-        result = bound(**entry.bind(kwargs))
+        result = bound(**Signature.of(bound).bind(kwargs, name=method))  # unknown arguments dropped
         after = instance.doc
     if isinstance(result, dict) and "doctype" in result and "name" in result:
         return strip_nulls(result), after  # a document object: Frappe serialises it without nulls

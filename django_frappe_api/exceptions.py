@@ -24,6 +24,9 @@ pins ``exc_type`` explicitly and a rename cannot change the wire::
      +-- SecurityException               500
      +-- ServerError                     500  (exc_type "Exception": an unexpected error, internals hidden)
 
+    RegistrationError                    never answered: a programmer error while registries are filled
+     +-- AlreadyRegistered, NotRegistered
+
 Usage::
 
     from django_frappe_api import exceptions
@@ -256,6 +259,18 @@ class ServerError(FrappeError):
     exc_type = "Exception"
 
 
+class RegistrationError(Exception):
+    """Base of the registries' errors (methods, models, controllers); raised at start-up or in tests."""
+
+
+class AlreadyRegistered(RegistrationError):
+    """A callable, model or controller is already registered under this name."""
+
+
+class NotRegistered(RegistrationError):
+    """Nothing is registered under this name."""
+
+
 def as_frappe_error(exc: BaseException) -> FrappeError | None:
     """Translate a foreign exception into the Frappe tree, or return ``None`` if it is not ours.
 
@@ -317,5 +332,5 @@ BuiltinNameError = builtins.NameError
 
 __all__ = [name for name, value in list(globals().items()) if isinstance(value, type) and issubclass(
     value, FrappeError
-)] + ["as_frappe_error", "python_exception_name"]
+)] + ["AlreadyRegistered", "NotRegistered", "RegistrationError", "as_frappe_error", "python_exception_name"]
 

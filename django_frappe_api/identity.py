@@ -240,7 +240,7 @@ class UserBackend(OrmBackend):
 
 def register_identity_doctypes() -> None:
     """Expose the user model as ``User`` and groups as ``Role`` (once)."""
-    from .registry import model_registry
+    from .backends.orm import model_registry
 
     user_model = get_user_model()
     if not model_registry.is_registered("Role") and model_registry.options_for_model(Group) is None:

@@ -3,6 +3,7 @@
 Usage::
 
     result = rpc.call("frappe.client.get_list", form, request=request)
+    result = rpc.call_method(entry, form, request=request)    # an entry held elsewhere (controller functions)
 
 Only names held by ``method_registry`` are callable and nothing is ever imported: a name the registry
 does not hold is answered as Frappe's ``execute_cmd`` answers a method it cannot import (417
@@ -19,7 +20,7 @@ from django.apps import apps
 from django.utils.html import escape
 
 from . import exceptions, permissions
-from .registry import MethodRegistry, NotRegistered, WhitelistedMethod, method_registry
+from .registry import MethodRegistry, WhitelistedMethod, method_registry
 
 
 def not_whitelisted(name: str) -> exceptions.PermissionError:
@@ -69,13 +70,21 @@ def resolve(
     """
     try:
         entry = (registry or method_registry).get(name)
-    except NotRegistered:
+    except exceptions.NotRegistered:
         raise method_not_found(name, registry, api_version=api_version) from None
+    check_access(entry, user, http_method, name=name)
+    return entry
+
+
+def check_access(entry: WhitelistedMethod, user: Any, http_method: str | None, *, name: str = "") -> None:
+    """Refuse guests a method that does not allow them, and verbs the method does not take.
+
+    ``name`` is how the caller named the method (an alias, maybe): the refusal repeats it.
+    """
     if not entry.allow_guest and not getattr(user, "is_authenticated", False):
-        raise not_whitelisted(name)
+        raise not_whitelisted(name or entry.name)
     if http_method is not None and http_method.upper() not in entry.methods:
         raise exceptions.PermissionError(detail="Not permitted")
-    return entry
 
 
 def call(
@@ -91,11 +100,23 @@ def call(
     """Run a whitelisted method with the request's parameters as keyword arguments.
 
     ``http_method`` replaces the request's verb in the check (v2 treats ``QUERY`` as ``GET``); ``registry``
-    looks the name up elsewhere than ``method_registry`` (a DocType controller's functions).
+    looks the name up elsewhere than ``method_registry``.
     """
-    user = getattr(request, "user", None)
     verb = (http_method or request.method) if check_verb else None
-    entry = resolve(name, user, verb, registry, api_version=api_version)
+    entry = resolve(name, getattr(request, "user", None), verb, registry, api_version=api_version)
+    return _invoke(entry, form, request)
+
+
+def call_method(
+    entry: WhitelistedMethod, form: dict[str, Any], *, request: Any, http_method: str | None = None
+) -> Any:
+    """Run one entry that no registry holds (a DocType controller's function, inspected at registration)."""
+    check_access(entry, getattr(request, "user", None), http_method or request.method)
+    return _invoke(entry, form, request)
+
+
+def _invoke(entry: WhitelistedMethod, form: dict[str, Any], request: Any) -> Any:
+    user = getattr(request, "user", None)
     arguments = dict(form)
     if permissions.user_id(user) == permissions.GUEST and not entry.xss_safe:
         # The stdlib escape gives plain `str` (Django's gives SafeString, whose type name would reach messages).

@@ -113,6 +113,6 @@ def get_backend(meta: Meta) -> DocumentBackend:
         return generic_backend
     if meta.backend == "virtual":
         return parent_rows_backend
-    from ..registry import model_registry
+    from .orm import model_registry
 
     return model_registry.backend_for(meta.name)

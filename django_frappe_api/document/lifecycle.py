@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import doctype_resource, exceptions, naming, nul_bytes, permissions, sanitizer
 from ..backends.base import get_backend
-from ..controllers import controller_registry
+from ..hooks import controller_registry
 from ..meta import Meta, get_meta
 from ..serialization import doc_as_dict
 from .docstatus import check_modified, check_transition, check_update_after_submit, requested_docstatus

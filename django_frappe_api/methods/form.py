@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import document, fieldtypes, response
+from ..backends.orm import model_registry
 from ..meta import get_meta
 from ..models import DocField
-from ..registry import model_registry, whitelist
+from ..registry import whitelist
 from ..serialization import strip_nulls
 
 

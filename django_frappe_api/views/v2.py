@@ -28,12 +28,11 @@ from .. import (
     search,
 )
 from ..conf import api_settings
-from ..controllers import allows_guest, controller_registry, whitelisted_verbs
 from ..field_access import FieldAccess
 from ..filters import load_json_param
+from ..hooks import controller_registry
 from ..meta import get_meta
 from ..query import sql_integer
-from ..registry import MethodRegistry
 from ..serialization import doc_as_dict, strip_nulls
 from .base import FrappeViewSet
 
@@ -228,17 +227,13 @@ class MethodViewSet(V2ViewSet):
     def doctype_call(self, request, doctype: str, method: str):
         """A whitelisted static or class method of the DocType's controller (§6.9)."""
         meta = get_meta(doctype)
-        function = controller_registry.function(meta.name, method)
-        if function is None:
+        entry = controller_registry.function(meta.name, method)
+        if entry is None:
             found = controller_registry.method(meta.name, method)
             raise rpc.not_whitelisted(
                 f"{found.__module__}.{found.__qualname__}" if callable(found) else f"{meta.name}.{method}"
             )
-        target = getattr(function, "__func__", function)
-        path = f"{target.__module__}.{target.__qualname__}"  # what Frappe names in its messages
-        registry = MethodRegistry()
-        registry.register(function, name=path, methods=whitelisted_verbs(target), allow_guest=allows_guest(target))
-        result = rpc.call(path, self.form, request=request, http_method=_verb(request), registry=registry)
+        result = rpc.call_method(entry, self.form, request=request, http_method=_verb(request))
         if isinstance(result, HttpResponseBase):
             return result
         return self.respond(result)

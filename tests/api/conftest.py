@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from django_frappe_api.controllers import controller_registry
+from django_frappe_api.backends.orm import model_registry
+from django_frappe_api.hooks import controller_registry
 from django_frappe_api.meta import Meta
-from django_frappe_api.registry import model_registry
 from tests.factories import make_doctype
 
 from .rpc_support import Rpc, pin_now

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from django_frappe_api import DocumentController, exceptions, signals, whitelist_method
-from django_frappe_api.controllers import controller_registry, register_controller
+from django_frappe_api.hooks import controller_registry, register_controller
 from django_frappe_api.models import Document
 from tests.factories import make_doctype
 from tests.helpers import failure

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from django_frappe_api import DocumentController, exceptions
-from django_frappe_api.controllers import controller_registry
+from django_frappe_api.backends.orm import ModelRegistry, model_registry, register_model
+from django_frappe_api.hooks import controller_registry
 from django_frappe_api.meta import get_meta
-from django_frappe_api.registry import ModelRegistry, model_registry, register_model
 from tests.factories import UserFactory
 from tests.helpers import decoded, thrown
 from tests.testapp.models import Contact, Customer, Territory, Ticket, TicketItem

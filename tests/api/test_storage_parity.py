@@ -13,7 +13,8 @@ from unittest.mock import ANY
 
 import pytest
 
-from django_frappe_api.controllers import DocumentController, controller_registry, whitelist_method
+from django_frappe_api.controllers import DocumentController
+from django_frappe_api.hooks import controller_registry, whitelist_method
 from tests.factories import UserFactory
 from tests.helpers import decoded
 

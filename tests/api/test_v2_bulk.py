@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from django_frappe_api import DocumentController, bulk, document, exceptions
-from django_frappe_api.controllers import controller_registry, register_controller
+from django_frappe_api.hooks import controller_registry, register_controller
 from django_frappe_api.models import Document
 from tests.factories import make_doctype
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from django_frappe_api import DocumentController, whitelist, whitelist_method
-from django_frappe_api.controllers import controller_registry, register_controller
+from django_frappe_api.hooks import controller_registry, register_controller
 from django_frappe_api.registry import method_registry
 
 pytestmark = pytest.mark.django_db

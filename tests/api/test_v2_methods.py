@@ -9,7 +9,7 @@ import pytest
 from django.utils.html import escape
 
 from django_frappe_api import DocumentController, document, exceptions, whitelist_method
-from django_frappe_api.controllers import controller_registry, register_controller
+from django_frappe_api.hooks import controller_registry, register_controller
 from tests.api.rpc_support import pin_now, todo_doc
 
 pytestmark = pytest.mark.django_db
