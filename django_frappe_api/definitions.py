@@ -213,3 +213,17 @@ def _naive(value):
     if timezone.is_aware(value):
         return timezone.make_naive(value)
     return value
+
+
+def link_fields_to(doctype: str) -> list[tuple[str, str]]:
+    """``(DocType, fieldname)`` of every stored Link field pointing at ``doctype``, in definition order."""
+    from .models import DocField
+
+    return list(DocField.objects.filter(fieldtype="Link", options=doctype).values_list("doctype_id", "fieldname"))
+
+
+def dynamic_link_fields() -> list[tuple[str, str, str]]:
+    """``(DocType, fieldname, type field)`` of every stored Dynamic Link field, in definition order."""
+    from .models import DocField
+
+    return list(DocField.objects.filter(fieldtype="Dynamic Link").values_list("doctype_id", "fieldname", "options"))

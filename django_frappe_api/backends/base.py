@@ -7,7 +7,7 @@ Usage::
 
 Documents cross this boundary as plain dicts in *stored* form (see ``fieldtypes``): standard fields
 (``name``, ``owner``, ``creation`` as a datetime, ...), data fields, and each Table field as a list
-of child dicts. Validation, naming and permissions happen above, in ``document.py``.
+of child dicts. Validation, naming and permissions happen above, in the document layer (``document/``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..query import ListQuery
 
 
 class DocumentBackend(Protocol):
-    """What ``document.py`` needs from a storage (after Frappe's ``VirtualDoctype`` contract)."""
+    """What the document layer needs from a storage (after Frappe's ``VirtualDoctype`` contract)."""
 
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         """Rows of a list request, as dicts (or lists when ``query.as_dict`` is false)."""
@@ -50,6 +50,20 @@ class DocumentBackend(Protocol):
 
     def set_optional(self, meta: Meta, name: Any, fieldname: str, value: Any) -> None:
         """Write an optional column without changing ``modified``; a storage without it keeps nothing."""
+
+    def linked_row(self, meta: Meta, fieldname: str, value: Any, *, submitted_only: bool,
+                   exclude_parent: tuple[str, str]) -> dict[str, Any] | None:
+        """The first document or child row whose ``fieldname`` holds ``value``, as ``name``, ``parent``,
+        ``parenttype``: a cancelled one never counts, and with ``submitted_only`` only a submitted one does;
+        the child rows of ``exclude_parent`` (DocType, name) are left out. Deletes and cancels ask this."""
+
+    def rename(self, meta: Meta, old: Any, new: Any) -> None:
+        """Give the document ``old`` the key ``new``; its child rows follow. ``modified`` is unchanged."""
+
+    def replace_link(self, meta: Meta, fieldname: str, old: Any, new: Any, *, type_field: str | None = None,
+                     type_value: str | None = None) -> None:
+        """Rewrite ``fieldname`` from ``old`` to ``new`` in every document of ``meta`` (for a Dynamic Link,
+        only those whose ``type_field`` holds ``type_value``), without changing ``modified``. Renames ask this."""
 
 
 class ParentRowsBackend:
@@ -88,6 +102,17 @@ class ParentRowsBackend:
 
     def delete(self, meta: Meta, name: Any) -> None:
         self._refuse(meta)
+
+    def linked_row(self, meta: Meta, fieldname: str, value: Any, *, submitted_only: bool,
+                   exclude_parent: tuple[str, str]) -> dict[str, Any] | None:
+        return None
+
+    def rename(self, meta: Meta, old: Any, new: Any) -> None:
+        self._refuse(meta)
+
+    def replace_link(self, meta: Meta, fieldname: str, old: Any, new: Any, *, type_field: str | None = None,
+                     type_value: str | None = None) -> None:
+        return None  # no rows of its own: they are read and written with their parent
 
     @staticmethod
     def _refuse_list(meta: Meta) -> NoReturn:

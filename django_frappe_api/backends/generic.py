@@ -235,6 +235,35 @@ class GenericBackend(SQLBackend):
         self.base_queryset(meta).filter(pk=row.pk).update(data=data)
 
 
+    # -- links between documents ----------------------------------------------------------------
+
+    def linked_row(self, meta: Meta, fieldname: str, value: Any, *, submitted_only: bool,
+                   exclude_parent: tuple[str, str]) -> dict[str, Any] | None:
+        rows = self.base_queryset(meta).filter(**{f"data__{fieldname}": value})
+        rows = rows.filter(docstatus=1) if submitted_only else rows.exclude(docstatus=2)
+        rows = rows.exclude(parenttype=exclude_parent[0], parent=exclude_parent[1])
+        return rows.values("name", "parent", "parenttype").first()
+
+    def rename(self, meta: Meta, old: Any, new: Any) -> None:
+        row = self.base_queryset(meta).get(name=old)
+        row.name = new
+        if meta.autoname.lower().startswith("field:"):  # the name field mirrors the name
+            row.data = {**(row.data or {}), meta.autoname.split(":", 1)[1].strip(): new}
+        row.save(update_fields=["name", "data"])
+        Document.objects.filter(parent_document=row).update(parent=new)
+
+    def replace_link(self, meta: Meta, fieldname: str, old: Any, new: Any, *, type_field: str | None = None,
+                     type_value: str | None = None) -> None:
+        match = {f"data__{fieldname}": old}
+        if type_field is not None:
+            match[f"data__{type_field}"] = type_value
+        changed = []
+        for row in self.base_queryset(meta).filter(**match).only("id", "data"):
+            row.data = {**(row.data or {}), fieldname: new}
+            changed.append(row)
+        if changed:
+            Document.objects.bulk_update(changed, ["data"])
+
 def _row_to_doc(meta: Meta, row: Document) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "name": row.name,

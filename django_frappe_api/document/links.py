@@ -8,6 +8,7 @@ from typing import Any
 from .. import exceptions, fieldtypes
 from ..backends.base import get_backend
 from ..definition_checks import BUILTIN_LINK_TARGETS
+from ..definitions import link_fields_to
 from ..meta import FieldMeta, Meta, doctype_exists, get_meta
 from .values import doc_rows
 
@@ -71,18 +72,15 @@ def _fetch_values(row: dict[str, Any], fields: list[FieldMeta], linked: dict[str
 def check_no_links(meta: Meta, doc: dict[str, Any], *, cancelling: bool = False) -> None:
     """Refuse deleting a document that a Link field of another document still points to, or cancelling
     one that a submitted document points to (``frappe.model.delete_doc.check_if_doc_is_linked``)."""
-    from ..models import DocField, Document
-
-    links = DocField.objects.filter(fieldtype="Link", options=meta.name).values_list("doctype_id", "fieldname")
-    for linking_doctype, fieldname in links:
+    for linking_doctype, fieldname in link_fields_to(meta.name):
         linking_meta = get_meta(linking_doctype)
         field = linking_meta.get_field(fieldname)
         if field is None or (cancelling and fieldname == "amended_from"):
             continue
-        rows = Document.objects.filter(doctype_id=linking_doctype, **{f"data__{fieldname}": doc["name"]})
-        rows = rows.filter(docstatus=1) if cancelling else rows.exclude(docstatus=2)
-        rows = rows.exclude(parenttype=meta.name, parent=str(doc["name"]))  # its own child rows
-        row = rows.values("name", "parent", "parenttype").first()
+        row = get_backend(linking_meta).linked_row(
+            linking_meta, fieldname, doc["name"], submitted_only=cancelling,
+            exclude_parent=(meta.name, str(doc["name"])),  # its own child rows
+        )
         if row is None:
             continue
         shown_doctype, shown_name = linking_doctype, row["name"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import exceptions, naming, permissions
 from ..backends.base import get_backend
+from ..definitions import dynamic_link_fields, link_fields_to
 from ..meta import Meta, get_meta
 
 
@@ -40,39 +41,23 @@ def rename_doc(doctype: str, old: Any, new: Any, *, merge: bool = False, user: A
 
 
 def _move_document(meta: Meta, old: str, new: str, *, merge: bool) -> None:
-    from ..models import DocField, Document
-
+    backend = get_backend(meta)
     if merge:
-        Document.objects.filter(doctype_id=meta.name, name=old).delete()  # child rows cascade
+        backend.delete(meta, old)  # child rows go with it
     else:
-        row = Document.objects.get(doctype_id=meta.name, name=old)
-        row.name = new
-        if meta.autoname.lower().startswith("field:"):  # the name field mirrors the name
-            row.data = {**(row.data or {}), meta.autoname.split(":", 1)[1].strip(): new}
-        row.save(update_fields=["name", "data"])
-        Document.objects.filter(parent_document=row).update(parent=new)
-    links = DocField.objects.filter(fieldtype="Link", options=meta.name).values_list("doctype_id", "fieldname")
-    for linking_doctype, fieldname in links:
-        rows = Document.objects.filter(doctype_id=linking_doctype, **{f"data__{fieldname}": old})
-        _replace_value(rows, fieldname, new)
-    dynamic = DocField.objects.filter(fieldtype="Dynamic Link").values_list("doctype_id", "fieldname", "options")
-    for linking_doctype, fieldname, type_field in dynamic:
-        rows = Document.objects.filter(
-            doctype_id=linking_doctype, **{f"data__{type_field}": meta.name, f"data__{fieldname}": old}
+        backend.rename(meta, old, new)
+    for linking_doctype, fieldname in link_fields_to(meta.name):
+        linking_meta = get_meta(linking_doctype)
+        get_backend(linking_meta).replace_link(linking_meta, fieldname, old, new)
+    for linking_doctype, fieldname, type_field in dynamic_link_fields():
+        linking_meta = get_meta(linking_doctype)
+        get_backend(linking_meta).replace_link(
+            linking_meta, fieldname, old, new, type_field=type_field, type_value=meta.name
         )
-        _replace_value(rows, fieldname, new)
-    attachments = Document.objects.filter(
-        doctype_id="File", data__attached_to_doctype=meta.name, data__attached_to_name=old
+    try:
+        file_meta = get_meta("File")
+    except exceptions.DoesNotExistError:
+        return  # the File DocType is synced on migrate; without it nothing is attached
+    get_backend(file_meta).replace_link(
+        file_meta, "attached_to_name", old, new, type_field="attached_to_doctype", type_value=meta.name
     )
-    _replace_value(attachments, "attached_to_name", new)
-
-
-def _replace_value(rows, fieldname: str, new: str) -> None:
-    from ..models import Document
-
-    changed = []
-    for row in rows.only("id", "data"):
-        row.data = {**(row.data or {}), fieldname: new}
-        changed.append(row)
-    if changed:
-        Document.objects.bulk_update(changed, ["data"])
