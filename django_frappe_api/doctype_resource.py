@@ -18,7 +18,7 @@ from . import exceptions, permissions
 from .definitions import doctype_as_dict, save_definition
 from .filters import Column, condition_q, parse_filters
 from .models import DocType, Document
-from .query import page_size, sql_integer
+from .params import page_size, sql_integer
 
 DOCTYPE = "DocType"
 # Columns of the DocType table a list may filter, sort and select on.

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import exceptions, fieldtypes, nul_bytes
-from .conf import api_settings
 from .field_access import FieldAccess
 from .filters import Condition, load_json_param, parse_filters
 from .meta import Meta, doctype_exists, get_meta
+from .params import ListRequest, page_size, sql_integer
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
 RESTRICTED_FUNCTIONS = (
@@ -103,37 +103,28 @@ class ListQuery:
     host_params: Any = None
 
     @classmethod
-    def build(
-        cls,
-        meta: Meta,
-        *,
-        fields: Any = None,
-        filters: Any = None,
-        or_filters: Any = None,
-        order_by: Any = None,
-        group_by: Any = None,
-        start: Any = 0,
-        page_length: Any = None,
-        as_dict: Any = True,
-        parent: str | None = None,
-        access: FieldAccess | None = None,
-        default_order: bool = True,
-        distinct: bool = False,
-    ) -> ListQuery:
+    def build(cls, meta: Meta, *, access: FieldAccess | None = None, **params: Any) -> ListQuery:
+        """``ListQuery.from_request(meta, ListRequest(**params), access)``, for server code and tests."""
+        return cls.from_request(meta, ListRequest(**params), access)
+
+    @classmethod
+    def from_request(cls, meta: Meta, request: ListRequest, access: FieldAccess | None = None) -> ListQuery:
         """Parse and validate every list parameter; raises Frappe errors on bad input.
 
         ``access`` is the caller's read rights; ``None`` (server code that checked access already)
         resolves fields without any permission check.
         """
         resolver = FieldResolver(meta, access)
-        select, distinct_field = parse_fields(fields, resolver)
-        distinct = distinct or distinct_field
-        conditions = [resolver.filter_item(c) for c in parse_filters(filters, meta.name)]
-        or_conditions = [resolver.filter_item(c) for c in parse_filters(or_filters, meta.name, "or_filters")]
-        group_refs = parse_group_by(group_by, resolver, select)
-        order = parse_order_by(order_by, resolver, select)
+        select, distinct_field = parse_fields(request.fields, resolver)
+        distinct = request.distinct or distinct_field
+        conditions = [resolver.filter_item(c) for c in parse_filters(request.filters, meta.name)]
+        or_conditions = [
+            resolver.filter_item(c) for c in parse_filters(request.or_filters, meta.name, "or_filters")
+        ]
+        group_refs = parse_group_by(request.group_by, resolver, select)
+        order = parse_order_by(request.order_by, resolver, select)
         has_aggregate = any(item.aggregate for item in select)
-        if not order and default_order and not distinct and not has_aggregate and not group_refs:
+        if not order and request.default_order and not distinct and not has_aggregate and not group_refs:
             order = parse_order_by(meta.default_order_by, FieldResolver(meta, None), select)
         return cls(
             meta=meta,
@@ -143,42 +134,16 @@ class ListQuery:
             order=order,
             group_by=group_refs,
             distinct=distinct,
-            start=sql_integer(max(_cint(start), 0)),
-            page_length=page_size(page_length),
-            as_dict=as_dict,
-            parent_doctype=parent,
+            start=sql_integer(request.start),
+            page_length=page_size(request.page_length),
+            as_dict=request.as_dict,
+            parent_doctype=request.parent,
+            host_params=request.host_params,
         )
 
     @property
     def is_aggregate(self) -> bool:
         return bool(self.group_by) or any(item.aggregate for item in self.select)
-
-
-def page_size(value: Any) -> int:
-    """Page length with Frappe's defaults; 0 means "all rows", bounded by MAX_PAGE_LENGTH."""
-    if value in (None, ""):
-        return api_settings.DEFAULT_PAGE_LENGTH
-    size = _cint(value)
-    if size <= 0:
-        return api_settings.MAX_PAGE_LENGTH
-    return min(size, api_settings.MAX_PAGE_LENGTH)
-
-
-# Largest OFFSET/LIMIT every supported database takes (a signed 64-bit integer).
-MAX_SQL_INTEGER = 2**63 - 1
-
-
-def sql_integer(value: int, param: str = "limit_start") -> int:
-    """A paging number refused before SQL runs when no database could take it."""
-    if value > MAX_SQL_INTEGER:
-        raise exceptions.FrappeValueError(f"'{param}' must be at most {MAX_SQL_INTEGER}")
-    return value
-
-
-def _cint(value: Any) -> int:
-    from .fieldtypes import cint
-
-    return cint(value)
 
 
 class FieldResolver:

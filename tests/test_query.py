@@ -6,7 +6,7 @@ import pytest
 
 from django_frappe_api import exceptions
 from django_frappe_api.field_access import FieldAccess
-from django_frappe_api.query import FieldRef, ListQuery, OrderItem, SelectItem, page_size
+from django_frappe_api.query import FieldRef, ListQuery, OrderItem, SelectItem
 
 pytestmark = pytest.mark.django_db
 
@@ -151,22 +151,6 @@ def test_invalid_parameters_are_frappe_errors(task_doctype, kwargs, error, messa
 
     assert type(raised.value) is error
     assert raised.value.message == message
-
-
-@pytest.mark.parametrize(("value", "expected"), [
-    (None, 20), ("", 20), ("5", 5), (5, 5), ("7.9", 7), ("0", 10_000), (0, 10_000), ("-3", 10_000),
-    ("abc", 10_000), (50_000, 10_000),
-])
-def test_page_size(settings, value, expected):
-    settings.FRAPPE_API = {}
-
-    assert page_size(value) == expected
-
-
-def test_page_size_follows_settings(settings):
-    settings.FRAPPE_API = {"DEFAULT_PAGE_LENGTH": 3, "MAX_PAGE_LENGTH": 7}
-
-    assert (page_size(None), page_size(0), page_size(100), page_size(5)) == (3, 7, 7, 5)
 
 
 def test_start_is_never_negative(task_doctype):
