@@ -16,9 +16,10 @@ from django.db.models import ProtectedError, Q
 
 from . import exceptions, permissions
 from .definitions import doctype_as_dict, save_definition
-from .filters import Column, condition_q, parse_filters
+from .filters import Column, condition_q, load_json_param, parse_filters
 from .models import DocType, Document
-from .params import page_size, sql_integer
+from .params import ListRequest, page_size, sql_integer
+from .serialization import wire_datetime
 
 DOCTYPE = "DocType"
 # Columns of the DocType table a list may filter, sort and select on.
@@ -60,12 +61,10 @@ def get(name: str, *, user: Any) -> dict[str, Any]:
     return doctype_as_dict(_load(name))
 
 
-def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_length: Any, *, user: Any,
-             as_dict: bool = True, or_filters: Any = None) -> list[Any]:
+def get_list(request: ListRequest, *, user: Any) -> list[Any]:
     """A list of DocTypes; filters and ordering run in SQL on the DocType table's columns."""
-    from .filters import load_json_param
-
     _check_read(user)
+    form_fields, filters, or_filters, order_by = request.fields, request.filters, request.or_filters, request.order_by
     fields = load_json_param(form_fields, "fields") if form_fields != "*" else ["*"]
     if not fields:
         fields = ["name"]
@@ -93,10 +92,7 @@ def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_len
         )):
             raise exceptions.DataError(f"Field not permitted in query: {part.strip()}")
         ordering.append(f"-{words[0]}" if len(words) == 2 and words[1].lower() == "desc" else words[0])
-    from .fieldtypes import cint
-    from .serialization import wire_datetime
-
-    offset, length = sql_integer(max(cint(start), 0)), page_size(page_length)
+    offset, length = sql_integer(request.start), page_size(request.page_length)
     rows = DocType.objects.filter(where).order_by(*ordering).values(*fields)[offset : offset + length]
     result = []
     for row in rows:
@@ -105,7 +101,7 @@ def get_list(form_fields: Any, filters: Any, order_by: Any, start: Any, page_len
             else row[f]
             for f in fields
         ]
-        result.append(dict(zip(fields, values, strict=True)) if as_dict else values)
+        result.append(dict(zip(fields, values, strict=True)) if request.as_dict else values)
     return result
 
 

@@ -20,7 +20,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from . import document, exceptions
+from .conf import api_settings
 from .meta import Meta, get_meta
+from .params import ListRequest
 
 USERS_PART = "users"
 DOCUMENT_PARTS = (
@@ -157,15 +159,13 @@ def meta_parts(doctype: str, parts: list[str]) -> dict[str, Any]:
     return result
 
 
-def count_part(doctype: str, *, user: Any, **filters: Any) -> dict[str, Any]:
-    """``include=count`` of a v2 list: ``count`` stopped at ``COUNT_CAP`` and whether it got there.
+def count_part(doctype: str, list_request: ListRequest, *, user: Any) -> dict[str, Any]:
+    """``include=count`` of a v2 list: the list's rows counted up to ``COUNT_CAP``, and whether they got there.
 
     As in Frappe, a count that reaches the cap is reported capped (the client shows "1000+").
     """
-    from .conf import api_settings
-
     cap = api_settings.COUNT_CAP
-    count = document.get_count(doctype, user=user, limit=cap, **filters)
+    count = document.get_count(doctype, list_request.counting(cap), user=user)
     return {"count": min(count, cap), "count_capped": count >= cap}
 
 

@@ -202,6 +202,11 @@ class ListRequest:
             return dataclasses.replace(self, page_length=self.page_length + 1)
         return dataclasses.replace(self, fields=["name"], order_by=None, group_by=None, page_length=1, as_dict=True)
 
+    def conditions_only(self) -> ListRequest:
+        """The rows' conditions alone, which is all a count reads (its fields and order go unchecked)."""
+        return ListRequest(filters=self.filters, or_filters=self.or_filters, parent=self.parent, default_order=False,
+                           host_params=self.host_params)
+
     def counting(self, limit: int | None) -> ListRequest:
         """The same rows, counted up to ``limit`` (v2's ``include=count``)."""
         return dataclasses.replace(self, count_limit=limit)

@@ -28,6 +28,7 @@ from . import document, exceptions, rpc
 from .field_access import FieldAccess
 from .filters import load_json_param
 from .meta import Meta, get_meta
+from .params import ListRequest
 
 DEFAULT_LIMIT = 10
 CACHE_CONTROL = "private,max-age=60,stale-while-revalidate=300"
@@ -54,7 +55,7 @@ def search_link(
     others = [*base, [meta.name, "name", "not like", f"{txt}%"]]
     matching = [[meta.name, fieldname, "like", f"%{txt}%"] for fieldname in match_fields(meta)
                 if access.can_read(meta, fieldname)]
-    prefix_count = document.get_count(meta.name, user=user, filters=prefix)
+    prefix_count = document.get_count(meta.name, ListRequest(filters=prefix), user=user)
     rows: list[list[Any]] = []
     if start < prefix_count:
         rows = _page(meta, user, fields, prefix, None, start, limit)
@@ -99,8 +100,9 @@ def check_reference_doctype(reference_doctype: Any) -> str | None:
 
 def _page(meta: Meta, user: Any, fields: list[str], filters: list, or_filters: list | None, start: int,
           limit: int) -> list[list[Any]]:
-    rows = document.get_list(meta.name, user=user, fields=fields, filters=filters, or_filters=or_filters,
-                             start=start, page_length=limit, as_dict=False)
+    page = ListRequest(fields=fields, filters=filters, or_filters=or_filters, start=start, page_length=limit,
+                       as_dict=False)
+    rows = document.get_list(meta.name, page, user=user)
     return [list(row) for row in rows]
 
 

@@ -6,6 +6,7 @@ REST reads drop them with ``doc_as_dict(nulls=False)``.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.utils import timezone
@@ -16,56 +17,29 @@ from ..conf import api_settings
 from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..meta import FieldMeta, Meta, get_meta
-from ..query import ListQuery, sql_integer
+from ..params import ListRequest, sql_integer
+from ..query import ListQuery
 from ..serialization import doc_as_dict
 from .values import new_doc
 
 
-def get_list(
-    doctype: str,
-    *,
-    user: Any,
-    fields: Any = None,
-    filters: Any = None,
-    or_filters: Any = None,
-    order_by: Any = None,
-    group_by: Any = None,
-    start: Any = 0,
-    page_length: Any = None,
-    as_dict: bool = True,
-    parent: str | None = None,
-    default_order: bool = True,
-    distinct: bool = False,
-    host_params: Any = None,
-) -> list[Any]:
-    """Rows of a DocType the user may read, filtered, sorted and paged in the database
-    (``distinct``: SELECT DISTINCT, as a ``distinct`` first field also asks)."""
+def get_list(doctype: str, request: ListRequest | None = None, *, user: Any, **params: Any) -> list[Any]:
+    """Rows of a DocType the user may read, filtered, sorted and paged in the database.
+
+    ``request`` is what the caller asked, read by ``params.ListRequest``; server code may give its fields as
+    keywords instead: ``get_list("ToDo", user=user, filters={"status": "Open"}, page_length=5)``.
+    """
+    request = _list_request(request, params)
     if doctype == doctype_resource.DOCTYPE:
-        if distinct:
+        if request.distinct:
             raise exceptions.ValidationError("distinct is not supported when listing DocTypes")
-        return doctype_resource.get_list(fields, filters, order_by, start, page_length, user=user,
-                                         as_dict=as_dict, or_filters=or_filters)
+        return doctype_resource.get_list(request, user=user)
     meta = get_meta(doctype)
-    perm_meta = permissions.permission_meta(meta, parent)
+    perm_meta = permissions.permission_meta(meta, request.parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
     access = FieldAccess(user, meta, perm_meta)
-    fields, tables, added_name = _split_table_fields(meta, fields, access.readable(meta))
-    query = ListQuery.build(
-        meta,
-        fields=fields,
-        filters=filters,
-        or_filters=or_filters,
-        order_by=order_by,
-        group_by=group_by,
-        start=start,
-        page_length=page_length,
-        as_dict=as_dict,
-        parent=parent,
-        access=access,
-        default_order=default_order,
-        distinct=distinct,
-    )
-    query.host_params = host_params
+    fields, tables, added_name = _split_table_fields(meta, request.fields, access.readable(meta))
+    query = ListQuery.from_request(meta, dataclasses.replace(request, fields=fields), access)
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(
         perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
@@ -77,6 +51,14 @@ def get_list(
         position = next(i for i, item in enumerate(query.select) if item.key == "name")
         _nest_children(meta, perm_meta, rows, tables, user=user, added_name=added_name, name_position=position)
     return rows
+
+
+def _list_request(request: ListRequest | None, params: dict[str, Any]) -> ListRequest:
+    if request is None:
+        return ListRequest(**params)
+    if params:
+        raise TypeError(f"pass a ListRequest or keyword arguments, not both (got {', '.join(params)})")
+    return request
 
 
 def _split_table_fields(meta: Meta, fields: Any, readable: set[str] | None) -> tuple[Any, list[FieldMeta], bool]:
@@ -94,7 +76,7 @@ def _split_table_fields(meta: Meta, fields: Any, readable: set[str] | None) -> t
     by_name = {table.fieldname: table for table in meta.table_fields}
     tables = [by_name[i.strip()] for i in items if isinstance(i, str) and i.strip() in by_name]
     if not tables:
-        return fields, [], False
+        return items, [], False  # decoded once, here
     tables = [t for t in dict.fromkeys(tables) if readable is None or t.fieldname in readable]
     rest = [i for i in items if not (isinstance(i, str) and i.strip() in by_name)]
     added_name = not any(isinstance(i, str) and i.strip() in ("name", "*") for i in rest)
@@ -143,34 +125,26 @@ def _nest_children(meta: Meta, perm_meta: Meta, rows: list[Any], tables: list[Fi
                 row.pop(name_position)
 
 
-def get_count(
-    doctype: str,
-    *,
-    user: Any,
-    filters: Any = None,
-    or_filters: Any = None,
-    distinct: bool = False,
-    limit: int | None = None,
-    parent: str | None = None,
-    host_params: Any = None,
-) -> int:
-    """Number of rows the user may read that match the filters; ``limit`` stops counting there
-    (``host_params``: the request's query parameters, for a registered model's FilterSet)."""
+def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **params: Any) -> int:
+    """Number of rows the user may read that match the request's filters, counted up to its
+    ``count_limit`` (keyword form: ``get_count("ToDo", user=user, filters=..., limit=100)``)."""
+    if "limit" in params:
+        params["count_limit"] = params.pop("limit")
+    request = _list_request(request, params)
+    limit = request.count_limit
     if limit is not None and limit < 0:
         raise exceptions.FrappeValueError("'limit' must be a non-negative integer")
     if limit is not None:
         sql_integer(limit, "limit")
     meta = get_meta(doctype)
-    perm_meta = permissions.permission_meta(meta, parent)
+    perm_meta = permissions.permission_meta(meta, request.parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
-    query = ListQuery.build(meta, filters=filters, or_filters=or_filters, parent=parent, default_order=False,
-                            access=FieldAccess(user, meta, perm_meta))
-    query.host_params = host_params
+    query = ListQuery.from_request(meta, request.conditions_only(), FieldAccess(user, meta, perm_meta))
     backend = get_backend(meta)
     row_condition = None if meta.istable else permissions.list_condition(
         perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
     )
-    return backend.get_count(query, row_condition, distinct=distinct, limit=limit)
+    return backend.get_count(query, row_condition, distinct=request.distinct, limit=limit)
 
 
 def get_all(

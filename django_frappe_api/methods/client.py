@@ -23,6 +23,7 @@ from ..conf import api_settings
 from ..filters import load_json_param
 from ..messages import msgprint
 from ..meta import get_meta
+from ..params import ListRequest
 from ..registry import whitelist
 
 WRITE_VERBS = ["POST", "PUT"]
@@ -83,20 +84,11 @@ def get_list(
     expand: Any = None,
 ) -> list[Any]:
     """Rows the caller may read; no default ordering, ``limit_page_length=0`` means all rows."""
-    rows = document.get_list(
-        doctype,
-        user=request.user,
-        fields=fields,
-        filters=filters,
-        or_filters=or_filters,
-        order_by=order_by or None,
-        group_by=group_by or None,
-        start=limit_start or 0,
-        page_length=0 if limit_page_length in (0, "0") else limit_page_length,
-        as_dict=_flag(as_dict),
-        parent=parent or None,
-        default_order=False,
+    list_request = ListRequest.from_client(
+        fields=fields, filters=filters, or_filters=or_filters, order_by=order_by, group_by=group_by,
+        limit_start=limit_start, limit_page_length=limit_page_length, as_dict=as_dict, parent=parent,
     )
+    rows = document.get_list(doctype, list_request, user=request.user)
     if expand:
         rows = document.expand_list_links(doctype, rows, expand, user=request.user)
     return rows
@@ -105,7 +97,7 @@ def get_list(
 @whitelist(name="frappe.client.get_count")
 def get_count(request: Any, doctype: str, filters: Any = None, debug: Any = False, cache: Any = False) -> int:
     """Number of readable rows matching ``filters`` (a plain string is a document name)."""
-    return document.get_count(doctype, user=request.user, filters=_name_filters(filters))
+    return document.get_count(doctype, ListRequest(filters=_name_filters(filters)), user=request.user)
 
 
 @whitelist(name="frappe.client.get")
@@ -114,10 +106,9 @@ def get(request: Any, doctype: str, name: Any = None, filters: Any = None, paren
     if name not in (None, ""):
         return document.get_doc(doctype, name, user=request.user)
     if filters is not None and filters != "":
-        rows = document.get_list(
-            doctype, user=request.user, fields=["name"], filters=_json(filters, "filters"), page_length=1,
-            parent=parent or None, default_order=False,
-        )
+        first = ListRequest(fields=["name"], filters=_json(filters, "filters"), page_length=1,
+                            parent=parent or None, default_order=False)
+        rows = document.get_list(doctype, first, user=request.user)
         if not rows:
             raise exceptions.DoesNotExistError(f"{doctype} not found", doctype=doctype)
         return document.get_doc(doctype, rows[0]["name"], user=request.user)
@@ -150,10 +141,9 @@ def get_values(
         row: Any = {field: doc.get(field) for field in fields}
         rows = [row if as_dict else list(row.values())]
     else:
-        rows = document.get_list(
-            doctype, user=request.user, fields=fields, filters=filters, page_length=1, as_dict=as_dict,
-            parent=parent or None, default_order=False,
-        )
+        first = ListRequest(fields=fields, filters=filters, page_length=1, as_dict=as_dict, parent=parent or None,
+                            default_order=False)
+        rows = document.get_list(doctype, first, user=request.user)
     if as_dict:
         return rows[0] if rows else {}
     if not rows:
@@ -307,10 +297,8 @@ def is_document_amended(request: Any, doctype: str, docname: Any) -> Any:
     meta = get_meta(doctype)
     if not permissions.has_doctype_permission(meta, request.user, "read") or not meta.has_field("amended_from"):
         return False
-    rows = document.get_list(
-        doctype, user=request.user, fields=["name"], filters={"amended_from": docname}, page_length=1,
-        default_order=False,
-    )
+    first = ListRequest(fields=["name"], filters={"amended_from": docname}, page_length=1, default_order=False)
+    rows = document.get_list(doctype, first, user=request.user)
     return rows[0]["name"] if rows else None
 
 

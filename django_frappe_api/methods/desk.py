@@ -19,6 +19,7 @@ from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..messages import collected, msgprint
 from ..meta import Meta, get_meta
+from ..params import ListRequest
 from ..registry import whitelist
 from ..serialization import doc_as_dict, strip_nulls
 
@@ -187,25 +188,7 @@ def _report_rows(user: Any, doctype: str, form: dict[str, Any], *, total_row: bo
         if _flag(form, key):
             where = "" if key != "add_total_row" else " here; frappe.desk.reportview.get adds the total row"
             raise exceptions.ValidationError(f"The report view argument {key} is not supported{where}.")
-    fields = form.get("fields")
-    if fields == "*":
-        fields = ["*"]
-    start = form.get("start") or form.get("limit_start") or 0
-    # DatabaseQuery: page_length, then limit, override limit_page_length; none of them means all rows.
-    page_length = form.get("limit") or form.get("page_length") or form.get("limit_page_length") or 0
-    rows = document.get_list(
-        doctype,
-        user=user,
-        fields=fields,
-        filters=form.get("filters"),
-        or_filters=form.get("or_filters"),
-        order_by=form.get("order_by") or None,
-        group_by=form.get("group_by") or None,
-        start=start,
-        page_length=page_length,
-        parent=form.get("parent_doctype") or form.get("parent") or None,
-        distinct=_flag(form, "distinct"),
-    )
+    rows = document.get_list(doctype, ListRequest.from_reportview(form), user=user)
     if _flag(form, "with_comment_count"):
         report_view.add_comment_counts(rows)
     return rows
@@ -248,15 +231,10 @@ def reportview_get_count(
     limit: Any = None, **form: Any,
 ) -> int:
     """Rows matching the filters, counting at most ``limit`` rows when given."""
-    return document.get_count(
-        doctype,
-        user=request.user,
-        filters=filters,
-        or_filters=or_filters,
-        distinct=fieldtypes.sbool(distinct) is True,
-        limit=fieldtypes.cint(limit) or None,
-        parent=form.get("parent_doctype") or form.get("parent") or None,
+    count_request = ListRequest.from_reportview_count(
+        {**form, "filters": filters, "or_filters": or_filters, "distinct": distinct, "limit": limit}
     )
+    return document.get_count(doctype, count_request, user=request.user)
 
 
 # -- link search -----------------------------------------------------------------------------------

@@ -4,47 +4,18 @@ Usage (see ``urls.py``)::
 
     ResourceViewSet.as_view({"get": "list", "post": "create"})
 
-Parameters follow Frappe's v1 (§4): ``limit_start``, ``limit_page_length`` (or ``limit``), ``fields``,
-``filters``, ``or_filters``, ``order_by``, ``group_by``, ``as_dict`` read with ``sbool``; documents
-come back without null fields; delete answers ``202 {"data": "ok"}``.
+List parameters follow Frappe's v1 (§4) and are read by ``ListRequest.from_v1``; documents come back
+without null fields; delete answers ``202 {"data": "ok"}``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http.response import HttpResponseBase
 
 from .. import document, document_methods, exceptions, fieldtypes, parsers, rpc
+from ..params import ListRequest
 from ..serialization import strip_nulls
 from .base import FrappeViewSet
-
-
-def v1_page_length(form: dict[str, Any]) -> Any:
-    """``limit_page_length``, else a truthy ``limit``, else the default (§4.1 step 3)."""
-    if "limit_page_length" in form:
-        value = form["limit_page_length"]
-        return 0 if value in ("0", 0) else value
-    limit = form.get("limit")
-    if limit:
-        return 0 if limit == "0" else limit
-    return None
-
-
-def list_kwargs(form: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments of ``document.get_list`` from a v1 ``form_dict``."""
-    as_dict = fieldtypes.sbool(form.get("as_dict", True))
-    return {
-        "fields": form.get("fields"),
-        "filters": form.get("filters"),
-        "or_filters": form.get("or_filters"),
-        "order_by": form.get("order_by") or None,
-        "group_by": form.get("group_by") or None,
-        "start": form.get("limit_start") or 0,
-        "page_length": v1_page_length(form),
-        "as_dict": bool(as_dict) if as_dict not in ("", None) else False,
-        "parent": form.get("parent") or None,
-    }
 
 
 class ResourceViewSet(FrappeViewSet):
@@ -54,8 +25,8 @@ class ResourceViewSet(FrappeViewSet):
     rollback_reads = True
 
     def list(self, request, doctype: str):
-        rows = document.get_list(doctype, user=request.user, host_params=request.query_params,
-                                 **list_kwargs(self.form))
+        list_request = ListRequest.from_v1(self.form, host_params=request.query_params)
+        rows = document.get_list(doctype, list_request, user=request.user)
         if self.form.get("expand"):
             rows = document.expand_list_links(doctype, rows, self.form["expand"], user=request.user)
         return self.respond(rows)

@@ -32,7 +32,7 @@ from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..hooks import controller_registry
 from ..meta import get_meta
-from ..query import sql_integer
+from ..params import ListRequest
 from ..serialization import doc_as_dict, strip_nulls
 from .base import FrappeViewSet
 
@@ -62,63 +62,20 @@ class V2ViewSet(FrappeViewSet):
         return self.respond(summary, extra={"docs": docs} if docs else None)
 
 
-def _json_param(form: dict[str, Any], key: str, kinds: tuple[type, ...], message: str) -> Any:
-    from ..filters import load_json_param
-
-    value = form.get(key)
-    if value in (None, ""):
-        return None
-    if key == "fields" and value == "*":
-        return ["*"]
-    decoded = load_json_param(value, key)
-    if decoded is not None and not isinstance(decoded, kinds):
-        raise exceptions.FrappeValueError(message)
-    return decoded
-
-
-def _string_param(form: dict[str, Any], key: str) -> str | None:
-    value = form.get(key)
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise exceptions.FrappeValueError(f"'{key}' must be a string")
-    return value
-
-
 class DocumentViewSet(V2ViewSet):
     """``/document/<doctype>[/<name>]`` and the document sub-routes (copy, method, bulk)."""
 
     rollback_reads = True
 
     def list(self, request, doctype: str):
-        form = self.form
-        fields = _json_param(form, "fields", (list,), "'fields' must be a list")
-        filters = _json_param(form, "filters", (list, dict), "'filters' must be a list or dictionary")
-        or_filters = _json_param(form, "or_filters", (list, dict), "'or_filters' must be a list or dictionary")
-        order_by = _string_param(form, "order_by")
-        group_by = _string_param(form, "group_by")
-        start = fieldtypes.cint(form.get("start", form.get("limit_start", 0)))
-        limit = fieldtypes.cint(form.get("limit", api_settings.DEFAULT_PAGE_LENGTH)) if "limit" in form else (
-            api_settings.DEFAULT_PAGE_LENGTH
-        )
-        if start < 0 or limit < 0:
-            raise exceptions.FrappeValueError("'start' and 'limit' must be non-negative integers")
-        sql_integer(start, "start")
-        limit = min(limit, api_settings.MAX_PAGE_LENGTH)
-        parts = include.parse_include(form.get("include"), include.LIST_PARTS)
-        as_dict = bool(form.get("as_dict", True))
-        common = {"filters": filters, "or_filters": or_filters, "parent": form.get("parent") or None,
-                  "host_params": request.query_params}
-        rows = document.get_list(
-            doctype, user=request.user, fields=fields, order_by=order_by, group_by=group_by, start=start,
-            page_length=limit + 1, as_dict=as_dict, **common,
-        ) if limit else document.get_list(
-            doctype, user=request.user, fields=["name"], start=start, page_length=1, **common,
-        )
+        list_request = ListRequest.from_v2(self.form, host_params=request.query_params)
+        parts = include.parse_include(self.form.get("include"), include.LIST_PARTS)
+        limit = list_request.page_length
+        rows = document.get_list(doctype, list_request.with_lookahead(), user=request.user)
         extra: dict[str, Any] = {"has_next_page": len(rows) > limit}
         rows = rows[:limit]
         if "count" in parts:
-            extra.update(include.count_part(doctype, user=request.user, **common))
+            extra.update(include.count_part(doctype, list_request, user=request.user))
         return self.respond(rows, extra=extra)
 
     def create(self, request, doctype: str):
@@ -181,16 +138,8 @@ class DocTypeViewSet(V2ViewSet):
         return self.respond(dict(meta.properties), extra=include.meta_parts(meta.name, parts) or None)
 
     def count(self, request, doctype: str):
-        form = self.form
-        filters = _json_param(form, "filters", (list, dict), "'filters' must be a list or dictionary")
-        or_filters = _json_param(form, "or_filters", (list, dict), "'or_filters' must be a list or dictionary")
-        limit = fieldtypes.cint(form.get("limit")) or None
-        distinct = fieldtypes.sbool(form.get("distinct", False)) is True
-        count = document.get_count(
-            doctype, user=request.user, filters=filters, or_filters=or_filters, distinct=distinct, limit=limit,
-            host_params=request.query_params,
-        )
-        return self.respond(count)
+        count_request = ListRequest.from_v2_count(self.form, host_params=request.query_params)
+        return self.respond(document.get_count(doctype, count_request, user=request.user))
 
     def search(self, request, doctype: str):
         """Link-field search: ``[{"value", "label"?, "description"}]``, privately cacheable for a minute;
