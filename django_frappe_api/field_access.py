@@ -7,7 +7,7 @@ Usage::
     access.can_read(meta, "hidden_note")          # False above the user's permlevels
     query = ListQuery.build(meta, fields=..., access=access)
 
-Every field reference of a list query is resolved by ``query.FieldResolver``, which asks this object,
+Every field reference of a list query is resolved by ``field_refs.FieldResolver``, which asks this object,
 so the rule is the same for ``fields``, aggregates, ``filters``, ``or_filters``, ``order_by`` and
 ``group_by``, on every route (§11.5). As in Frappe, reaching a Link target needs read permission on the
 target DocType (``append_link_table`` -> ``check_read_permission``); a child table is governed by its

@@ -6,7 +6,8 @@ import pytest
 
 from django_frappe_api import exceptions
 from django_frappe_api.field_access import FieldAccess
-from django_frappe_api.query import FieldRef, ListQuery, OrderItem, SelectItem
+from django_frappe_api.field_refs import FieldRef
+from django_frappe_api.query import ListQuery, OrderItem, SelectItem
 
 pytestmark = pytest.mark.django_db
 

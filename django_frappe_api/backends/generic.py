@@ -30,10 +30,11 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Lower
 
 from .. import fieldtypes, nul_bytes
+from ..field_refs import FieldRef
 from ..filters import Column
 from ..meta import Meta, get_meta
 from ..models import Document
-from ..query import FieldRef, ListQuery, SelectItem
+from ..query import ListQuery, SelectItem
 from .sql import Aliases, SQLBackend, link_value, wire_value
 
 # Standard fields that are real columns of Document.

@@ -35,9 +35,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .. import fieldtypes
+from ..field_refs import FieldRef, FilterItem
 from ..filters import Column, condition_q
 from ..meta import Meta
-from ..query import FieldRef, FilterItem, ListQuery
+from ..query import ListQuery
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
