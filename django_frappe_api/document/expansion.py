@@ -10,6 +10,7 @@ from typing import Any
 from .. import exceptions
 from ..filters import load_json_param
 from ..meta import FieldMeta, Meta, get_meta
+from ..params import ListRequest
 from .read import get_list
 
 
@@ -56,10 +57,9 @@ def _link_targets(meta: Meta, field: FieldMeta, rows: list[Any]) -> dict[str, se
 
 def _records_by_name(target: str, names: set[Any], *, user: Any) -> dict[Any, dict[str, Any]]:
     try:
-        records = get_list(
-            target, user=user, fields=["*"], filters=[["name", "in", sorted(map(str, names))]],
-            page_length=len(names), default_order=False,
-        )
+        wanted = ListRequest(fields=["*"], filters=[["name", "in", sorted(map(str, names))]], page_length=len(names),
+                             default_order=False)
+        records = get_list(target, wanted, user=user)
     except (exceptions.PermissionError, exceptions.DoesNotExistError):
         return {}
     return {record["name"]: record for record in records}
