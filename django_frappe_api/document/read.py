@@ -34,23 +34,47 @@ def get_list(doctype: str, request: ListRequest | None = None, *, user: Any, **p
         if request.distinct:
             raise exceptions.ValidationError("distinct is not supported when listing DocTypes")
         return doctype_resource.get_list(request, user=user)
-    meta = get_meta(doctype)
-    perm_meta = permissions.permission_meta(meta, request.parent)
-    permissions.check_doctype_permission(perm_meta, user, "read")
-    access = FieldAccess(user, meta, perm_meta)
-    fields, tables, added_name = _split_table_fields(meta, request.fields, access.readable(meta))
-    query = ListQuery.from_request(meta, dataclasses.replace(request, fields=fields), access)
-    backend = get_backend(meta)
-    row_condition = None if meta.istable else permissions.list_condition(
-        perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
-    )
-    rows = backend.get_list(query, row_condition)
-    if meta.autoname.lower() == "autoincrement" and meta.backend == "generic":
-        _integer_names(query, rows)
-    if tables:
-        position = next(i for i, item in enumerate(query.select) if item.key == "name")
-        _nest_children(meta, perm_meta, rows, tables, user=user, added_name=added_name, name_position=position)
-    return rows
+    return _ListRun(doctype, request, user).rows()
+
+
+def get_list_and_count(doctype: str, request: ListRequest, *, user: Any) -> tuple[list[Any], int]:
+    """A page of rows and the number of rows matching the same conditions, up to ``request.count_limit``
+    (v2's ``include=count``): permissions are checked and the conditions resolved once for both."""
+    if doctype == doctype_resource.DOCTYPE:
+        return get_list(doctype, request, user=user), get_count(doctype, request, user=user)
+    run = _ListRun(doctype, request, user)
+    rows = run.rows()
+    _check_count_limit(request.count_limit)
+    return rows, run.backend.get_count(run.query, run.row_condition, distinct=request.distinct,
+                                       limit=request.count_limit)
+
+
+class _ListRun:
+    """One list request checked and resolved against its DocType: the query, its backend and row condition."""
+
+    def __init__(self, doctype: str, request: ListRequest, user: Any) -> None:
+        meta = get_meta(doctype)
+        self.meta, self.user = meta, user
+        self.perm_meta = permissions.permission_meta(meta, request.parent)
+        permissions.check_doctype_permission(self.perm_meta, user, "read")
+        access = FieldAccess(user, meta, self.perm_meta)
+        fields, self.tables, self.added_name = _split_table_fields(meta, request.fields, access.readable(meta))
+        self.query = ListQuery.from_request(meta, dataclasses.replace(request, fields=fields), access)
+        self.backend = get_backend(meta)
+        self.row_condition = None if meta.istable else permissions.list_condition(
+            self.perm_meta, user, self.backend.owner_lookup(meta), self.backend.name_lookup(meta)
+        )
+
+    def rows(self) -> list[Any]:
+        meta, query = self.meta, self.query
+        rows = self.backend.get_list(query, self.row_condition)
+        if meta.autoname.lower() == "autoincrement" and meta.backend == "generic":
+            _integer_names(query, rows)
+        if self.tables:
+            position = next(i for i, item in enumerate(query.select) if item.key == "name")
+            _nest_children(meta, self.perm_meta, rows, self.tables, user=self.user, added_name=self.added_name,
+                           name_position=position)
+        return rows
 
 
 def _list_request(request: ListRequest | None, params: dict[str, Any]) -> ListRequest:
@@ -131,11 +155,7 @@ def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **
     if "limit" in params:
         params["count_limit"] = params.pop("limit")
     request = _list_request(request, params)
-    limit = request.count_limit
-    if limit is not None and limit < 0:
-        raise exceptions.FrappeValueError("'limit' must be a non-negative integer")
-    if limit is not None:
-        sql_integer(limit, "limit")
+    limit = _check_count_limit(request.count_limit)
     meta = get_meta(doctype)
     perm_meta = permissions.permission_meta(meta, request.parent)
     permissions.check_doctype_permission(perm_meta, user, "read")
@@ -145,6 +165,12 @@ def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **
         perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
     )
     return backend.get_count(query, row_condition, distinct=request.distinct, limit=limit)
+
+
+def _check_count_limit(limit: int | None) -> int | None:
+    if limit is not None and limit < 0:
+        raise exceptions.FrappeValueError("'limit' must be a non-negative integer")
+    return limit if limit is None else sql_integer(limit, "limit")
 
 
 def get_all(

@@ -70,13 +70,16 @@ class DocumentViewSet(V2ViewSet):
     def list(self, request, doctype: str):
         list_request = ListRequest.from_v2(self.form, host_params=request.query_params)
         parts = include.parse_include(self.form.get("include"), include.LIST_PARTS)
-        limit = list_request.page_length
-        rows = document.get_list(doctype, list_request.with_lookahead(), user=request.user)
-        extra: dict[str, Any] = {"has_next_page": len(rows) > limit}
-        rows = rows[:limit]
+        limit, page = list_request.page_length, list_request.with_lookahead()
         if "count" in parts:
-            extra.update(include.count_part(doctype, list_request, user=request.user))
-        return self.respond(rows, extra=extra)
+            rows, count = document.get_list_and_count(doctype, page.counting(api_settings.COUNT_CAP),
+                                                      user=request.user)
+        else:
+            rows, count = document.get_list(doctype, page, user=request.user), None
+        extra: dict[str, Any] = {"has_next_page": len(rows) > limit}
+        if count is not None:
+            extra.update(include.count_part(count))
+        return self.respond(rows[:limit], extra=extra)
 
     def create(self, request, doctype: str):
         values = dict(self.form)
