@@ -37,8 +37,9 @@ from django.utils import timezone
 from .. import fieldtypes
 from ..field_refs import FieldRef, FilterItem
 from ..filters import Column, condition_q
-from ..meta import Meta
+from ..meta import Meta, get_meta
 from ..query import ListQuery
+from .base import get_backend
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
@@ -49,9 +50,6 @@ def link_value(ref: FieldRef, outer_lookup: str) -> Subquery:
     A JSON DocType linking to a registered model (or to ``User``) and a model linking to a JSON DocType
     both read the target the way the target's backend reads its own columns.
     """
-    from ..meta import get_meta
-    from .base import get_backend
-
     meta = get_meta(ref.target_doctype)
     backend = get_backend(meta)
     aliases = Aliases(meta)
