@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from django_frappe_api import exceptions
+from django_frappe_api import document, exceptions
 from django_frappe_api.params import MAX_SQL_INTEGER, ListRequest, page_size, sql_integer
 
 FILTERS = '[["status", "=", "Open"]]'
@@ -179,3 +181,20 @@ def test_sql_integer_names_the_parameter():
     assert sql_integer(MAX_SQL_INTEGER) == MAX_SQL_INTEGER
     with pytest.raises(exceptions.FrappeValueError, match="'limit' must be at most"):
         sql_integer(MAX_SQL_INTEGER + 1, "limit")
+
+
+@pytest.mark.django_db
+def test_document_layer_takes_a_request_or_its_keywords(todo, admin_user):
+    for description in ("b", "a", "c"):
+        document.insert_doc("ToDo", {"description": description}, user=admin_user)
+    request = ListRequest(fields=["description"], filters=[["description", "!=", "c"]], order_by="description asc")
+
+    assert document.get_list("ToDo", request, user=admin_user) == [{"description": "a"}, {"description": "b"}]
+    assert document.get_list("ToDo", user=admin_user, fields=["description"], filters=[["description", "!=", "c"]],
+                             order_by="description asc") == [{"description": "a"}, {"description": "b"}]
+    assert document.get_count("ToDo", request, user=admin_user) == 2
+    assert document.get_count("ToDo", user=admin_user, limit=1) == 1
+    assert document.get_list_and_count("ToDo", dataclasses.replace(request, page_length=1, count_limit=5),
+                                       user=admin_user) == ([{"description": "a"}], 2)
+    with pytest.raises(TypeError, match="not both"):
+        document.get_list("ToDo", request, user=admin_user, page_length=1)
