@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from django_frappe_api import document
 
@@ -133,3 +135,13 @@ def test_v2_pages_like_v1_with_start_and_limit(admin_client, three):
 
     assert v1.json() == {"data": rows("b")}
     assert v2.json() == {"data": rows("b"), "has_next_page": True}
+
+
+def test_include_count_costs_one_count_query_more(admin_client, three):
+    page(admin_client, limit=1)  # warm caches (meta, roles)
+    with CaptureQueriesContext(connection) as plain:
+        page(admin_client, limit=1)
+    with CaptureQueriesContext(connection) as counted:
+        page(admin_client, limit=1, include="count")
+
+    assert len(counted) == len(plain) + 1
