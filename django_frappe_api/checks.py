@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from .conf import DEFAULTS
+from .params import LIST_PARAMETERS
 
 
 @register(Tags.compatibility)
@@ -95,13 +96,6 @@ def _cors_errors(origins) -> list:
     return errors
 
 
-# Query parameters of Frappe's list routes; a FilterSet filter of the same name would take them over.
-_LIST_PARAMETERS = frozenset({
-    "fields", "filters", "or_filters", "order_by", "group_by", "limit", "limit_start", "limit_page_length",
-    "start", "page_length", "as_dict", "include", "parent", "debug", "expand", "expand_links", "distinct", "cmd",
-})
-
-
 def _filterset_errors(entry, error) -> list:
     """E015: a ``filterset_class`` must be a FilterSet over the registered model, its filters named apart from
     Frappe's list parameters."""
@@ -116,7 +110,7 @@ def _filterset_errors(entry, error) -> list:
     if model is not None and not issubclass(entry.model, model):
         errors.append(error(f"filterset_class {filterset.__name__} filters {model.__name__}, not "
                             f"{entry.model.__name__}.", "E015"))
-    clashes = sorted(set(base_filters) & _LIST_PARAMETERS)
+    clashes = sorted(set(base_filters) & LIST_PARAMETERS)
     if clashes:
         errors.append(error(f"filterset_class {filterset.__name__} declares {', '.join(clashes)}, which Frappe's "
                             "list routes read themselves.", "E015", hint="Rename those filters."))

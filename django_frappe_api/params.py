@@ -28,6 +28,12 @@ from .conf import api_settings
 from .fieldtypes import cint, sbool
 from .filters import load_json_param
 
+# Every query parameter Frappe's list routes read themselves (v1, v2, frappe.client), with the list's own
+# neighbours (include, expand, cmd): a host's FilterSet filter of the same name would take one over (E015).
+LIST_PARAMETERS = frozenset({
+    "fields", "filters", "or_filters", "order_by", "group_by", "limit", "limit_start", "limit_page_length",
+    "start", "page_length", "as_dict", "include", "parent", "debug", "expand", "expand_links", "distinct", "cmd",
+})
 # Largest OFFSET/LIMIT every supported database takes (a signed 64-bit integer).
 MAX_SQL_INTEGER = 2**63 - 1
 
@@ -236,4 +242,4 @@ class ListRequest:
         return value
 
 
-__all__ = ["MAX_SQL_INTEGER", "ListRequest", "page_size", "sql_integer"]
+__all__ = ["LIST_PARAMETERS", "MAX_SQL_INTEGER", "ListRequest", "page_size", "sql_integer"]
