@@ -24,14 +24,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .backends.orm import register_model
+    from .backends.orm.registry import register_model
     from .controllers import DocumentController
     from .hooks import register_controller, whitelist_method
     from .registry import whitelist
 
 _LAZY = {
     "whitelist": "registry",
-    "register_model": "backends.orm",
+    "register_model": "backends.orm.registry",
     "DocumentController": "controllers",
     "register_controller": "hooks",
     "whitelist_method": "hooks",

@@ -14,16 +14,22 @@ class FrappeApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django imports this module before any model can be loaded.
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks, comment_cache, lookups, methods, signals  # noqa: F401 - importing registers
-        from .backends.orm import model_registry
+        from .backends.base import register_backend
+        from .backends.generic import generic_backend
+        from .backends.orm.registry import model_registry
         from .builtin_doctypes import sync_builtin_doctypes
         from .conf import api_settings
         from .meta import register_meta_builder
         from .registry import method_registry
 
         lookups.register()
+        # Storages below the document layer are found through lookups filled here, never by import.
+        register_backend("generic", lambda meta: generic_backend)
+        register_backend("orm", lambda meta: model_registry.backend_for(meta.name))
         register_meta_builder(model_registry.build_meta)
         # Comment and File are DocTypes like any other, loaded from doctypes/*.json after each migrate.
         post_migrate.connect(sync_builtin_doctypes, sender=self, dispatch_uid="django_frappe_api.builtin_doctypes")
@@ -32,6 +38,6 @@ class FrappeApiConfig(AppConfig):
         for module in api_settings.METHOD_MODULES:
             import_module(module)
         if api_settings.USER_DOCTYPES:  # after the host's modules, which may expose the user model themselves
-            from .identity import register_identity_doctypes
+            from .backends.orm.identity import register_identity_doctypes
 
             register_identity_doctypes()

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from django_frappe_api import checks
-from django_frappe_api.backends.orm import ModelRegistry, model_registry
+from django_frappe_api.backends.orm.registry import ModelRegistry, model_registry
 from tests.factories import make_doctype
 from tests.testapp.models import Contact, Customer, Territory, Ticket, TicketItem
 

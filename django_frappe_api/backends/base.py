@@ -8,14 +8,20 @@ Usage::
 Documents cross this boundary as plain dicts in *stored* form (see ``fieldtypes``): standard fields
 (``name``, ``owner``, ``creation`` as a datetime, ...), data fields, and each Table field as a list
 of child dicts. Validation, naming and permissions happen above, in the document layer (``document/``).
+
+``get_backend`` is a lookup by ``Meta.backend`` that the storages fill (``register_backend``, called from
+``AppConfig.ready()`` for "generic" and "orm"), not an import of them: the storages import this module
+(``sql`` links through ``get_backend``), so this one imports no storage and the graph stays acyclic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn, Protocol
 
 from django.db.models import Q
 
+from .. import exceptions
 from ..meta import Meta
 from ..query import ListQuery
 
@@ -116,28 +122,29 @@ class ParentRowsBackend:
 
     @staticmethod
     def _refuse_list(meta: Meta) -> NoReturn:
-        from .. import exceptions
-
         raise exceptions.DataError(f"{meta.name} rows are read with their parent document, not listed")
 
     @staticmethod
     def _refuse(meta: Meta) -> None:
-        from .. import exceptions
-
         raise exceptions.PermissionError(f"{meta.name} rows are changed through their parent document")
 
 
 parent_rows_backend = ParentRowsBackend()
 
 
+# Meta.backend -> the backend storing those documents ("virtual": child rows inside a parent document).
+_resolvers: dict[str, Callable[[Meta], DocumentBackend]] = {"virtual": lambda meta: parent_rows_backend}
+
+
+def register_backend(kind: str, resolver: Callable[[Meta], DocumentBackend]) -> None:
+    """Serve every ``Meta`` whose ``backend`` is ``kind`` with ``resolver(meta)``."""
+    _resolvers[kind] = resolver
+
+
 def get_backend(meta: Meta) -> DocumentBackend:
     """The backend storing documents of ``meta``."""
-    from .generic import generic_backend
-
-    if meta.backend == "generic":
-        return generic_backend
-    if meta.backend == "virtual":
-        return parent_rows_backend
-    from .orm import model_registry
-
-    return model_registry.backend_for(meta.name)
+    try:
+        resolver = _resolvers[meta.backend]
+    except KeyError:
+        raise exceptions.NotRegistered(f"No backend stores {meta.backend!r} DocTypes ({meta.name})") from None
+    return resolver(meta)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import document, fieldtypes, response
-from ..backends.orm import model_registry
+from ..backends.orm.registry import model_registry
 from ..meta import get_meta
 from ..models import DocField
 from ..registry import whitelist

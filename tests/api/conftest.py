@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from django_frappe_api.backends.orm import model_registry
+from django_frappe_api.backends.orm.registry import model_registry
 from django_frappe_api.hooks import controller_registry
 from django_frappe_api.meta import Meta
 from tests.factories import make_doctype

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from django_frappe_api.backends.orm import model_registry
+from django_frappe_api.backends.orm.registry import model_registry
 from tests.testapp.filtersets import TicketFilter
 from tests.testapp.models import Ticket
 
@@ -74,7 +74,7 @@ def test_without_a_filterset_its_parameters_filter_nothing(admin_client, tickets
 def test_check_flags_a_filterset_of_another_model_or_one_reading_frappe_parameters():
     import django_filters
 
-    from django_frappe_api.backends.orm import ModelRegistry
+    from django_frappe_api.backends.orm.registry import ModelRegistry
     from django_frappe_api.checks import registration_errors
     from tests.testapp.models import TicketItem
 

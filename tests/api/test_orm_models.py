@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from django_frappe_api import DocumentController, exceptions
-from django_frappe_api.backends.orm import ModelRegistry, model_registry, register_model
+from django_frappe_api.backends.orm.registry import ModelRegistry, model_registry, register_model
 from django_frappe_api.hooks import controller_registry
 from django_frappe_api.meta import get_meta
 from tests.factories import UserFactory

@@ -26,13 +26,16 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat, Trim
 from django.dispatch import receiver
 
-from . import exceptions, permissions, signals
-from .backends.orm import ModelOptions, OrmBackend
-from .backends.sql import Aliases
-from .conf import api_settings
-from .filters import Column
-from .meta import FieldMeta, Meta, meta_from_definition, register_meta_builder
-from .query import FieldRef
+from ... import exceptions, permissions, signals
+from ...conf import api_settings
+from ...filters import Column
+from ...meta import FieldMeta, Meta, meta_from_definition, register_meta_builder
+from ...query import FieldRef
+from ..sql import Aliases
+from .backend import OrmBackend
+from .options import ModelOptions
+from .registry import model_registry
+from .values import to_stored
 
 SYSTEM_MANAGER_ONLY = ({"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},)
 # Roles every user holds implicitly; never stored as groups.
@@ -138,8 +141,6 @@ class UserBackend(OrmBackend):
         return self._COLUMNS.get(fieldname) or super()._lookup(fieldname, fieldtype)
 
     def instance_to_doc(self, meta: Meta, instance: models.Model) -> dict[str, Any]:
-        from .backends.orm import _stored
-
         full_name = f"{instance.first_name} {instance.last_name}".strip()
         return {
             "name": instance.get_username(),
@@ -153,7 +154,7 @@ class UserBackend(OrmBackend):
             "enabled": int(instance.is_active),
             "user_type": "System User" if instance.is_staff or instance.is_superuser else "Website User",
             "new_password": None,
-            "last_login": _stored("Datetime", instance.last_login),
+            "last_login": to_stored("Datetime", instance.last_login),
             "api_key": getattr(getattr(instance, "frappe_api_key", None), "api_key", None),
             "doctype": meta.name,
         }
@@ -240,8 +241,6 @@ class UserBackend(OrmBackend):
 
 def register_identity_doctypes() -> None:
     """Expose the user model as ``User`` and groups as ``Role`` (once)."""
-    from .backends.orm import model_registry
-
     user_model = get_user_model()
     if not model_registry.is_registered("Role") and model_registry.options_for_model(Group) is None:
         model_registry.register(Group, doctype="Role", name_field="name", fields=(), module="Core",
@@ -253,7 +252,6 @@ def register_identity_doctypes() -> None:
                                 sort_field="creation", backend_class=UserBackend)
     register_meta_builder(lambda doctype: HAS_ROLE if doctype == "Has Role" else None)
     permissions.share_with_self("User", ("read",))
-
 
 
 @receiver(signals.before_insert, sender="User", dispatch_uid="frappe_api_user_email_name")
