@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from .backends.orm.registry import model_registry
 from .conf import DEFAULTS
 from .params import LIST_PARAMETERS
 
@@ -127,8 +128,6 @@ _MODEL_FIELD_LISTS = ("fields", "exclude", "read_only_fields")
 @register(Tags.models)
 def check_model_registrations(app_configs, **kwargs) -> list:
     """Every ``register_model`` registration names existing fields and coherent child tables."""
-    from .backends.orm.registry import model_registry
-
     return registration_errors(model_registry)
 
 
@@ -137,7 +136,6 @@ def check_model_doctype_clashes(app_configs, databases=None, **kwargs) -> list:
     """A registered model may not take the name of a DocType stored as rows (run with ``--database``)."""
     from django.db import DatabaseError
 
-    from .backends.orm.registry import model_registry
     from .models import DocType
 
     names = [entry.doctype for entry in model_registry.entries()]
