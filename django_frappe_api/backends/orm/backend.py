@@ -23,9 +23,10 @@ from django.db.models.functions import Cast
 from django.utils.text import capfirst
 
 from ... import exceptions, fieldtypes, nul_bytes
+from ...field_refs import FieldRef
 from ...filters import Column
 from ...meta import Meta, get_meta
-from ...query import FieldRef, ListQuery
+from ...query import ListQuery
 from ..sql import Aliases, SQLBackend, wire_value
 from .options import DERIVED_FROM_PARENT, ModelLookup, ModelOptions, parent_options
 from .values import (

@@ -28,9 +28,9 @@ from django.dispatch import receiver
 
 from ... import exceptions, permissions, signals
 from ...conf import api_settings
+from ...field_refs import FieldRef
 from ...filters import Column
 from ...meta import FieldMeta, Meta, meta_from_definition, register_meta_builder
-from ...query import FieldRef
 from ..sql import Aliases
 from .backend import OrmBackend
 from .options import ModelOptions
