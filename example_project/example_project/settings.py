@@ -60,6 +60,11 @@ WSGI_APPLICATION = "example_project.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+# Persistent connections: opening one per request costs more than most API requests themselves (on PostgreSQL
+# a new connection per request divides the requests/s by three or four). The health check replaces a
+# connection the database closed before reusing it.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
 USE_TZ = True
