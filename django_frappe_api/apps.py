@@ -17,7 +17,7 @@ class FrappeApiConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model can be loaded.
         from django.utils.module_loading import autodiscover_modules
 
-        from . import checks, comment_cache, lookups, methods, signals  # noqa: F401 - importing registers
+        from . import checks, comment_cache, lookups, methods, role_cache, signals  # noqa: F401 - importing registers
         from .backends.base import register_backend
         from .backends.generic import generic_backend
         from .backends.orm.registry import model_registry
@@ -30,6 +30,7 @@ class FrappeApiConfig(AppConfig):
         # Storages below the document layer are found through lookups filled here, never by import.
         register_backend("generic", lambda meta: generic_backend)
         register_backend("orm", lambda meta: model_registry.backend_for(meta.name))
+        role_cache.connect()
         register_meta_builder(model_registry.build_meta)
         # Comment and File are DocTypes like any other, loaded from doctypes/*.json after each migrate.
         post_migrate.connect(sync_builtin_doctypes, sender=self, dispatch_uid="django_frappe_api.builtin_doctypes")

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from . import exceptions
+from . import exceptions, role_cache
 from .meta import Meta, PermRule, get_meta
 
 GUEST = "Guest"
@@ -58,7 +58,7 @@ def is_administrator(user: Any) -> bool:
 
 
 def get_roles(user: Any) -> frozenset[str]:
-    """Every role the user holds, cached on the user object for the request."""
+    """Every role the user holds, cached on the user object for the request (group names also between requests)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset({GUEST})
     cached = getattr(user, _ROLES_CACHE_ATTR, None)
@@ -69,7 +69,7 @@ def get_roles(user: Any) -> frozenset[str]:
         roles.add("Desk User")
     if getattr(user, "is_superuser", False):
         roles.update({ADMINISTRATOR_ROLE, SYSTEM_MANAGER})
-    roles.update(user.groups.values_list("name", flat=True))
+    roles.update(role_cache.group_names(user))
     frozen = frozenset(roles)
     setattr(user, _ROLES_CACHE_ATTR, frozen)
     return frozen

@@ -1,0 +1,108 @@
+"""Warm SQL query counts of the hot read and list paths, per caller kind (issue 13's budget).
+
+Each count is taken on the second identical request (metas, roles and API key checks warm) with
+``django_assert_num_queries``. It includes the statements of the request's transaction, which inside the test's
+own transaction are savepoints (``SAVEPOINT``, ``ROLLBACK TO SAVEPOINT`` for a REST read, ``RELEASE``) and on a
+server ``BEGIN`` and ``ROLLBACK``/``COMMIT``. Authentication costs what Django's own does (the API key row with its
+user; the session row and the user); roles come from the cache. frappe.client methods are not open to Guest.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from django_frappe_api.models import ApiKey
+from tests.factories import UserFactory, make_doctype
+
+pytestmark = pytest.mark.django_db
+
+REST_TRANSACTION = 3  # SAVEPOINT, ROLLBACK TO SAVEPOINT (reads are rolled back, as in Frappe), RELEASE SAVEPOINT
+RPC_TRANSACTION = 2  # SAVEPOINT, RELEASE SAVEPOINT
+FIELDS = [
+    {"fieldname": "title", "fieldtype": "Data", "label": "Title"},
+    {"fieldname": "status", "fieldtype": "Select", "label": "Status", "options": "Open\nClosed"},
+    {"fieldname": "qty", "fieldtype": "Int", "label": "Qty"},
+]
+PERMISSIONS = [{"role": "Guest", "read": 1, "write": 0, "create": 0, "delete": 0},
+               {"role": "Bench Reader", "read": 1, "write": 0, "create": 0, "delete": 0}]
+LIST = {"fields": json.dumps(["name", "title", "status", "qty", "modified"]),
+        "filters": json.dumps([["status", "=", "Open"]]), "order_by": "modified desc", "limit_page_length": 20}
+
+
+@pytest.fixture
+def items(admin_user):
+    make_doctype("Bench Line", [{"fieldname": "item", "fieldtype": "Data", "label": "Item"}], istable=1)
+    make_doctype("Bench Item", FIELDS, PERMISSIONS, autoname="field:title")
+    make_doctype("Bench Order", [*FIELDS, {"fieldname": "lines", "fieldtype": "Table", "options": "Bench Line"},
+                                 {"fieldname": "extras", "fieldtype": "Table", "options": "Bench Line"}],
+                 PERMISSIONS, autoname="field:title")
+    admin = APIClient()
+    admin.force_authenticate(admin_user)
+    for n in range(30):
+        row = {"title": f"item-{n}", "status": ("Open", "Closed")[n % 2], "qty": n}
+        assert admin.post("/api/resource/Bench Item", row, format="json").status_code == 200
+    order = {"title": "order-1", "status": "Open", "lines": [{"item": "a"}, {"item": "b"}], "extras": [{"item": "c"}]}
+    assert admin.post("/api/resource/Bench Order", order, format="json").status_code == 200
+
+
+@pytest.fixture(params=["Guest", "token", "session"])
+def caller(request, items) -> APIClient:
+    client = APIClient()
+    if request.param == "token":
+        user = UserFactory(roles=["Bench Reader"])
+        api_key, secret = ApiKey.objects.issue(user)
+        client.credentials(HTTP_AUTHORIZATION=f"token {api_key.api_key}:{secret}")
+    elif request.param == "session":
+        client.force_login(UserFactory(roles=["Bench Reader"]))  # a real session row and cookie
+    client.kind = request.param
+    return client
+
+
+# Queries of authentication on a warm cache: the API key row with its user; Django's session row and user.
+AUTH = {"Guest": 0, "token": 1, "session": 2}
+
+ROUTES = {
+    "v1 read": ("/api/resource/Bench Item/item-3", None),
+    "v2 read": ("/api/v2/document/Bench Item/item-3", None),
+    "client.get": ("/api/method/frappe.client.get", {"doctype": "Bench Item", "name": "item-3"}),
+    "v1 list": ("/api/resource/Bench Item", LIST),
+    "v2 list": ("/api/v2/document/Bench Item", LIST),
+    "client.get_list": ("/api/method/frappe.client.get_list", {"doctype": "Bench Item", **LIST}),
+}
+
+
+def _warm(client: APIClient, path: str, params: dict | None):
+    response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return response
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_read_and_list_are_one_query_after_authentication(caller, route, django_assert_num_queries):
+    path, params = ROUTES[route]
+    rpc = path.startswith("/api/method/")
+    if rpc and caller.kind == "Guest":
+        assert caller.get(path, params).status_code == 403
+        return
+    _warm(caller, path, params)
+    with django_assert_num_queries((RPC_TRANSACTION if rpc else REST_TRANSACTION) + AUTH[caller.kind] + 1):
+        response = _warm(caller, path, params)
+    body = response.json()
+    data = body.get("data", body.get("message"))
+    if "list" in route:
+        assert [row["name"] for row in data] == [f"item-{n}" for n in range(28, -1, -2)]
+    else:
+        assert data["name"] == "item-3"
+
+
+@pytest.mark.parametrize("path", ["/api/resource/Bench Order/order-1", "/api/v2/document/Bench Order/order-1"])
+def test_child_tables_add_one_query_together(caller, path, django_assert_num_queries):
+    _warm(caller, path, None)
+    with django_assert_num_queries(REST_TRANSACTION + AUTH[caller.kind] + 2):
+        response = _warm(caller, path, None)
+    data = response.json()["data"]
+    assert [row["item"] for row in data["lines"]] == ["a", "b"]
+    assert [row["item"] for row in data["extras"]] == ["c"]
