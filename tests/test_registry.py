@@ -1,65 +1,132 @@
-"""Argument conversion of whitelisted functions (Frappe v15's lax typed parameters, §2.3): every value is
-converted or refused with 417 ``FrappeTypeError``, never a 500."""
+"""MethodRegistry and ControllerRegistry on fresh instances (registration, aliases, errors, entries), and the
+backend lookup the storages fill."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from django_frappe_api import exceptions
-from django_frappe_api.registry import MethodRegistry
+from django_frappe_api import exceptions, whitelist
+from django_frappe_api.backends.base import get_backend, parent_rows_backend
+from django_frappe_api.controllers import DocumentController
+from django_frappe_api.hooks import ControllerRegistry, whitelist_method
+from django_frappe_api.registry import MethodRegistry, WhitelistedMethod
 
 
-def typed(n: int = 0, x: float = 0.0, flag: bool = False, text: str = "", items: list | None = None,
-          mapping: dict | None = None, maybe: int | None = None):
-    return locals()
+def stock(item: str, warehouse: str = "") -> str:
+    return item
 
 
-@pytest.fixture
-def entry():
-    return MethodRegistry().register(typed, name="typed")
+def other() -> None:
+    return None
 
 
-@pytest.mark.parametrize(("name", "value", "converted"), [
-    ("n", "5", 5), ("n", 5, 5), ("n", "5.0", 5), ("n", 7.0, 7), ("n", "-3", -3),
-    ("x", "2.5", 2.5), ("x", 3, 3.0), ("x", "1e3", 1000.0),
-    ("flag", "true", True), ("flag", "0", False), ("flag", "Yes", True), ("flag", "off", False), ("flag", 1, True),
-    ("flag", 0.0, False), ("flag", True, True),
-    ("text", "abc", "abc"), ("text", 12, "12"), ("text", 1.5, "1.5"),
-    ("items", [1, "a"], [1, "a"]), ("mapping", {"a": 1}, {"a": 1}),
-    ("maybe", None, None), ("maybe", "4", 4), ("maybe", 4, 4),
-    ("n", None, None),  # None is passed through: the function's default logic decides
-])
-def test_good_values_are_converted(entry, name, value, converted):
-    assert entry.bind({name: value})[name] == converted
+def test_register_keys_by_dotted_path_and_aliases():
+    registry = MethodRegistry()
+
+    entry = registry.register(stock, aliases=["app.stock"], methods=["get"], allow_guest=True)
+
+    assert entry.name == f"{__name__}.stock"
+    assert entry.methods == ("GET",)
+    assert [parameter.name for parameter in entry.parameters] == ["item", "warehouse"]
+    assert registry.get("app.stock") is registry.get(entry.name) is entry
+    assert registry.names() == [entry.name, "app.stock"]
+    assert registry.entries() == [entry]
 
 
-@pytest.mark.parametrize(("name", "value", "expected", "got"), [
-    ("n", "nan", "int", "str"), ("n", "inf", "int", "str"), ("n", "-inf", "int", "str"), ("n", "1e999", "int", "str"),
-    ("n", "5.5", "int", "str"), ("n", "five", "int", "str"), ("n", 5.5, "int", "float"), ("n", [1], "int", "list"),
-    ("n", {"a": 1}, "int", "dict"), ("n", True, "int", "bool"), ("n", float("nan"), "int", "float"),
-    ("n", float("inf"), "int", "float"),
-    ("x", "nan", "float", "str"), ("x", "inf", "float", "str"), ("x", "abc", "float", "str"),
-    ("x", [], "float", "list"),
-    ("flag", "maybe", "bool", "str"), ("flag", [True], "bool", "list"), ("flag", float("nan"), "bool", "float"),
-    ("text", [1], "str", "list"), ("text", {"a": 1}, "str", "dict"), ("text", True, "str", "bool"),
-    ("items", "[1, 2]", "list | NoneType", "str"), ("items", {"a": 1}, "list | NoneType", "dict"),
-    ("items", 3, "list | NoneType", "int"),
-    ("mapping", '{"a": 1}', "dict | NoneType", "str"), ("mapping", [1], "dict | NoneType", "list"),
-    ("maybe", "nan", "int | NoneType", "str"), ("maybe", [], "int | NoneType", "list"),
-])
-def test_bad_values_are_417_frappe_type_error(entry, name, value, expected, got):
-    with pytest.raises(exceptions.FrappeTypeError) as raised:
-        entry.bind({name: value})
+def test_a_name_taken_by_another_function_is_already_registered():
+    registry = MethodRegistry()
+    registry.register(stock, name="app.stock")
 
-    assert raised.value.http_status_code == 417
-    assert raised.value.message == f"Argument '{name}' should be of type '{expected}' but got '{got}' instead."
+    registry.register(stock, name="app.stock")  # the same function again: harmless (module reloads)
+    with pytest.raises(exceptions.AlreadyRegistered):
+        registry.register(other, name="app.stock")
+    with pytest.raises(exceptions.AlreadyRegistered):
+        registry.register(other, name="app.other", aliases=["app.stock"])
+    assert not registry.is_registered("app.other")
 
 
-def test_unannotated_and_unknown_arguments(entry):
-    def plain(a, b=1):
-        return a, b
+def test_unregister_drops_the_aliases_and_unknown_names_are_not_registered():
+    registry = MethodRegistry()
+    registry.register(stock, name="app.stock", aliases=["app.old_stock"])
 
-    plain_entry = MethodRegistry().register(plain, name="plain")
+    registry.unregister("app.old_stock")
 
-    assert plain_entry.bind({"a": "nan", "b": [1], "c": 3}) == {"a": "nan", "b": [1]}
-    assert entry.bind({"unknown": 1, "flags": {}, "ignore_permissions": 1}) == {}
+    assert registry.names() == []
+    with pytest.raises(exceptions.NotRegistered):
+        registry.get("app.stock")
+    with pytest.raises(exceptions.NotRegistered):
+        registry.unregister("app.stock")
+    assert issubclass(exceptions.NotRegistered, exceptions.RegistrationError)
+    assert not issubclass(exceptions.RegistrationError, exceptions.FrappeError)  # never answered to a client
+
+
+def test_whitelist_returns_the_function_unchanged_and_snapshots_restore():
+    registry = MethodRegistry()
+    snapshot = registry.snapshot()
+
+    assert whitelist(name="app.stock", registry=registry)(stock) is stock
+    assert whitelist(other, registry=registry) is other
+    registry.restore(snapshot)
+
+    assert registry.names() == []
+
+
+class Memo(DocumentController):
+    @whitelist_method(methods=["GET"], allow_guest=True)
+    @staticmethod
+    def count(status: str = "") -> int:
+        return 0
+
+    @classmethod
+    @whitelist_method
+    def kinds(cls) -> list:
+        return []
+
+    @whitelist_method
+    def close(self) -> None:
+        return None
+
+    def validate(self) -> None:
+        return None
+
+
+def test_controller_functions_are_inspected_once_at_registration():
+    registry = ControllerRegistry()
+    registry.register("Memo", Memo)
+
+    count = registry.function("Memo", "count")
+
+    assert isinstance(count, WhitelistedMethod)
+    assert count.name == f"{__name__}.Memo.count"
+    assert (count.methods, count.allow_guest) == (("GET",), True)
+    assert registry.function("Memo", "count") is count
+    assert registry.function("Memo", "kinds").bind({"cls": 1}) == {}
+    assert registry.function("Memo", "close") is None  # a document method, called on a document
+    assert registry.function("Memo", "validate") is None
+    assert [(name, static) for name, _, static in registry.whitelisted("Memo")] == [
+        ("close", False), ("count", True), ("kinds", True),
+    ]
+
+
+def test_controller_registry_refuses_a_second_controller_and_restores_entries():
+    registry = ControllerRegistry()
+    registry.register("Memo", Memo)
+    snapshot = registry.snapshot()
+
+    with pytest.raises(exceptions.AlreadyRegistered):
+        registry.register("Memo", type("Other", (DocumentController,), {}))
+    registry.unregister("Memo")
+    assert registry.function("Memo", "count") is None
+    registry.restore(snapshot)
+
+    assert registry.function("Memo", "count").name == f"{__name__}.Memo.count"
+
+
+def test_a_storage_nobody_registered_is_not_registered():
+    meta = SimpleNamespace(name="Ghost", backend="nowhere")
+
+    with pytest.raises(exceptions.NotRegistered, match="No backend stores 'nowhere' DocTypes"):
+        get_backend(meta)
+    assert get_backend(SimpleNamespace(name="Has Role", backend="virtual")) is parent_rows_backend
