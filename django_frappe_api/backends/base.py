@@ -41,6 +41,12 @@ class DocumentBackend(Protocol):
 
     def exists(self, meta: Meta, name: Any) -> bool: ...
 
+    def owner_lookup(self, meta: Meta) -> str | None:
+        """The lookup holding ``owner`` in ``row_condition`` (if_owner permissions); ``None`` when there is none."""
+
+    def name_lookup(self, meta: Meta) -> str:
+        """The lookup holding ``name`` in ``row_condition`` (documents shared with their own user)."""
+
     def value_exists(self, meta: Meta, fieldname: str, value: Any, *, exclude_name: Any = None) -> bool:
         """Whether another document holds ``value`` in ``fieldname`` (unique checks)."""
 
@@ -100,6 +106,9 @@ class ParentRowsBackend:
     def owner_lookup(self, meta: Meta) -> str | None:
         return None
 
+    def name_lookup(self, meta: Meta) -> str:
+        return "name"
+
     def insert(self, meta: Meta, doc: dict[str, Any]) -> None:
         self._refuse(meta)
 
@@ -108,6 +117,12 @@ class ParentRowsBackend:
 
     def delete(self, meta: Meta, name: Any) -> None:
         self._refuse(meta)
+
+    def get_optional(self, meta: Meta, name: Any, fieldname: str) -> Any:
+        return None
+
+    def set_optional(self, meta: Meta, name: Any, fieldname: str, value: Any) -> None:
+        return None  # a row read only with its parent keeps no optional columns
 
     def linked_row(self, meta: Meta, fieldname: str, value: Any, *, submitted_only: bool,
                    exclude_parent: tuple[str, str]) -> dict[str, Any] | None:

@@ -297,6 +297,21 @@ class OrmBackend(SQLBackend):
                 f"Cannot delete or cancel because {meta.name} {name} is linked with {label} {blocking_name}"
             ) from None
 
+    # -- links between documents ----------------------------------------------------------------
+    # A model's Link columns are the host's: its ForeignKeys (on_delete) guard deletes, and its key is
+    # not renamed here (rename_doc refuses model-backed DocTypes), so these answer as for no rows.
+
+    def linked_row(self, meta: Meta, fieldname: str, value: Any, *, submitted_only: bool,
+                   exclude_parent: tuple[str, str]) -> dict[str, Any] | None:
+        return None
+
+    def rename(self, meta: Meta, old: Any, new: Any) -> None:
+        raise exceptions.ValidationError(f"{meta.name} not allowed to be renamed")
+
+    def replace_link(self, meta: Meta, fieldname: str, old: Any, new: Any, *, type_field: str | None = None,
+                     type_value: str | None = None) -> None:
+        return None
+
     def _assign(self, meta: Meta, instance: models.Model, doc: dict[str, Any], *, is_new: bool) -> None:
         if is_new and self.options.name_field and doc.get("name") not in (None, ""):
             name_field = self.model._meta.get_field(self.options.name_field)
