@@ -18,8 +18,13 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
-from . import exceptions
+from . import document, exceptions
+from .backends.base import get_backend
+from .definitions import validate_definition
+from .doctype_rows import doctype_as_dict
+from .meta import clear_meta_cache, get_meta
 from .models import ApiKey, DocField, DocPerm, DocType, Document
+from .serialization import doc_as_dict
 
 
 class DocFieldInline(admin.TabularInline):
@@ -67,9 +72,6 @@ class DocTypeAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from .definitions import doctype_as_dict, validate_definition
-        from .meta import clear_meta_cache
-
         row = DocType.objects.prefetch_related("fields", "permissions").get(pk=form.instance.pk)
         try:
             validate_definition(doctype_as_dict(row))
@@ -104,10 +106,6 @@ class DocumentForm(forms.ModelForm):
             self.initial.setdefault("data", "{}")
 
     def _current_values(self) -> dict[str, Any]:
-        from .backends.base import get_backend
-        from .meta import get_meta
-        from .serialization import doc_as_dict
-
         meta = get_meta(self.instance.doctype_id)
         doc = get_backend(meta).get_doc(meta, self.instance.name) or {}
         wire = doc_as_dict(meta, doc, nulls=False)
@@ -138,8 +136,6 @@ class DocumentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(parent_document__isnull=True)
 
     def save_model(self, request, obj, form, change):
-        from . import document
-
         values = dict(form.cleaned_data["data"])
         try:
             with transaction.atomic():
@@ -168,14 +164,10 @@ class DocumentAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
-        from . import document
-
         document.delete_doc(obj.doctype_id, obj.name, user=request.user)
 
     def delete_queryset(self, request, queryset):
         """The changelist's bulk delete obeys the same rules (permissions, links, docstatus)."""
-        from . import document
-
         for obj in queryset:
             document.delete_doc(obj.doctype_id, obj.name, user=request.user)
 

@@ -6,6 +6,9 @@ from importlib import import_module
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
+
+from .conf import api_settings
 
 
 class FrappeApiConfig(AppConfig):
@@ -14,15 +17,13 @@ class FrappeApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Imported here, not at the top: Django imports this module before any model can be loaded.
-        from django.utils.module_loading import autodiscover_modules
-
+        # Imported here, not at the top: these modules import models, which are not loaded when
+        # Django imports this module (settings, INSTALLED_APPS), and importing some registers things.
         from . import checks, comment_cache, lookups, methods, role_cache, signals  # noqa: F401 - importing registers
         from .backends.base import register_backend
         from .backends.generic import generic_backend
         from .backends.orm.registry import model_registry
         from .builtin_doctypes import sync_builtin_doctypes
-        from .conf import api_settings
         from .meta import register_meta_builder
         from .registry import method_registry
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .doctype_files import DefinitionFileError, read_definition_files, sync_definitions
+
 DOCTYPES_DIR = Path(__file__).resolve().parent / "doctypes"
 
 
@@ -23,8 +25,6 @@ def sync_builtin_doctypes(*args: Any, using: str = "default", **kwargs: Any) -> 
 
     Loaded exactly as ``frappe_api_sync_doctypes`` loads any app's files, so both agree on every flag.
     """
-    from .doctype_files import DefinitionFileError, read_definition_files, sync_definitions
-
     if using != "default":  # the DocType tables live in the default database
         return []
     definitions = read_definition_files([DOCTYPES_DIR])

@@ -5,11 +5,20 @@ Usage: registered on import from ``FrappeApiConfig.ready()``; run by ``manage.py
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, models
 
 from .backends.orm.registry import model_registry
 from .conf import DEFAULTS
+from .definition_checks import BUILTIN_DOCTYPES
+from .file_serving import SERVE_HEADERS
+from .models import DocType
 from .params import LIST_PARAMETERS
 
 
@@ -47,8 +56,6 @@ def check_settings(app_configs, **kwargs) -> list:
 
 def _file_setting_errors(value: dict) -> list:
     """File serving (E006) and the Password encryption key (E007)."""
-    from .file_serving import SERVE_HEADERS
-
     errors: list = []
     header = value.get("FILE_SERVE_HEADER")
     prefix = value.get("FILE_SERVE_PREFIX", "/")
@@ -58,8 +65,6 @@ def _file_setting_errors(value: dict) -> list:
         errors.append(Error(message, id="django_frappe_api.E006"))
     key = value.get("ENCRYPTION_KEY")
     if key is not None:
-        from cryptography.fernet import Fernet
-
         try:
             Fernet(key)
         except (TypeError, ValueError):
@@ -71,9 +76,6 @@ def _file_setting_errors(value: dict) -> list:
 
 def _cors_errors(origins) -> list:
     """``CORS_ALLOWED_ORIGINS``: "*" or origins; and django-cors-headers' middleware must not answer ``/api/``."""
-    import re
-    from urllib.parse import urlsplit
-
     errors: list = []
     if origins != "*":
         listed = [origins] if isinstance(origins, str) else origins
@@ -134,10 +136,6 @@ def check_model_registrations(app_configs, **kwargs) -> list:
 @register(Tags.database)
 def check_model_doctype_clashes(app_configs, databases=None, **kwargs) -> list:
     """A registered model may not take the name of a DocType stored as rows (run with ``--database``)."""
-    from django.db import DatabaseError
-
-    from .models import DocType
-
     names = [entry.doctype for entry in model_registry.entries()]
     errors: list = []
     for alias in databases or ():
@@ -163,11 +161,6 @@ def registration_errors(registry) -> list:
 
 
 def _registration_errors(registry, entry) -> list:
-    from django.core.exceptions import FieldDoesNotExist
-    from django.db import models
-
-    from .definitions import BUILTIN_DOCTYPES
-
     model, prefix = entry.model, f"register_model({entry.model._meta.label}, doctype={entry.doctype!r})"
 
     def error(message: str, error_id: str, hint: str | None = None):

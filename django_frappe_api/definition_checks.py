@@ -18,36 +18,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import fieldtypes
+from .doctype_rows import DOCFIELD_COLUMNS, DOCPERM_COLUMNS, DOCTYPE_COLUMNS, DOCUMENT_KEYS
+from .meta import doctype_exists, served_elsewhere
+from .models import DocField, DocType
 
 DOCTYPE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9 _-]{0,139}$")
 # Frappe allows a leading digit (Journal Entry's ``2_add_edit_gl_entries``); all digits would read as an index.
 FIELDNAME_RE = re.compile(r"^(?![0-9]+$)[a-z0-9_]{1,140}$", re.IGNORECASE)
 
-# Keys of a Frappe document that are not properties of the definition itself.
-DOCUMENT_KEYS = frozenset(
-    fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS + ("doctype", "field_order", "__islocal")
-)
-DOCTYPE_COLUMNS = (
-    "module", "custom", "istable", "issingle", "is_submittable", "is_tree", "editable_grid",
-    "quick_entry", "track_changes", "track_seen", "allow_rename", "allow_import", "allow_copy",
-    "read_only", "in_create", "show_title_field_in_link", "autoname", "naming_rule", "title_field",
-    "search_fields", "sort_field", "sort_order", "image_field", "document_type", "icon",
-    "description", "max_attachments",
-)  # fmt: skip
-DOCFIELD_COLUMNS = (
-    "fieldname", "label", "fieldtype", "options", "default", "description", "reqd", "unique",
-    "read_only", "hidden", "bold", "in_list_view", "in_standard_filter", "in_global_search",
-    "search_index", "no_copy", "allow_on_submit", "set_only_once", "non_negative",
-    "ignore_user_permissions", "print_hide", "report_hide", "permlevel", "length", "precision",
-    "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on",
-)  # fmt: skip
-# Frappe right name -> DocPerm attribute (two would shadow a method or a keyword).
-DOCPERM_COLUMNS = {
-    "role": "role", "permlevel": "permlevel", "if_owner": "if_owner", "select": "select",
-    "read": "read", "write": "write", "create": "create", "delete": "delete_right", "submit": "submit",
-    "cancel": "cancel", "amend": "amend", "report": "report", "export": "export",
-    "import": "import_right", "share": "share", "print": "print", "email": "email",
-}  # fmt: skip
 # Names the app serves itself; a definition may not take them.
 BUILTIN_DOCTYPES = frozenset({"DocType", "DocField", "DocPerm"})
 # Link targets that are not stored definitions but are served all the same (Frappe's Dynamic Link
@@ -61,8 +39,6 @@ def check_definition(
     data: Any, *, known_doctypes: Iterable[str] = (), from_file: bool = False
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The definition cleaned (fields numbered, flags as 0/1) and the list of its problems."""
-    from .meta import doctype_exists, served_elsewhere
-
     if not isinstance(data, dict):
         return None, ["DocType definition must be a JSON object"]
     problems: list[str] = []
@@ -91,8 +67,6 @@ def check_definition(
     for key in _LIST_PROPERTIES:
         if data.get(key) is not None and not isinstance(data[key], list):
             problems.append(f"{key} must be a list")
-
-    from .models import DocType
 
     cleaned = {k: v for k, v in data.items() if k not in DOCUMENT_KEYS and k not in ("fields", "permissions")}
     cleaned["name"] = name
@@ -160,8 +134,6 @@ def _is_integer(value: Any) -> bool:
 
 
 def _clean_field(field: dict[str, Any], idx: int, problems: list[str]) -> dict[str, Any]:
-    from .models import DocField
-
     cleaned = {k: v for k, v in field.items() if k not in DOCUMENT_KEYS}
     cleaned["idx"] = idx
     _check_column_types(DocField, DOCFIELD_COLUMNS, cleaned, f" in row {idx}", problems)

@@ -27,6 +27,8 @@ from . import exceptions
 from .conf import api_settings
 from .definition_checks import check_definition, link_targets
 from .definitions import save_definition
+from .meta import doctype_exists
+from .models import DocType
 
 # Properties kept with the definition (they round-trip through meta) that nothing here acts on.
 INERT_DOCTYPE_PROPERTIES = (
@@ -114,8 +116,6 @@ def sync_definitions(
     definitions: list[tuple[Path, dict[str, Any]]], *, user: str = "Administrator", report: SyncReport | None = None
 ) -> SyncReport:
     """Save a batch of definitions; unchanged ones are left as they are, refused ones are reported."""
-    from .models import DocType
-
     report = report or SyncReport()
     by_name: dict[str, tuple[Path, dict[str, Any]]] = {}
     problems: dict[str, list[str]] = {}
@@ -162,8 +162,6 @@ def sync_definitions(
 def _refuse_dependents(by_name: dict[str, tuple[Path, dict[str, Any]]], problems: dict[str, list[str]]) -> None:
     """A DocType whose Link or Table target is refused cannot be loaded either, unless the target is
     served already (an earlier sync, a registered model): then the old target stays and serves it."""
-    from .meta import doctype_exists
-
     missing = {name for name, found in problems.items() if found and not doctype_exists(name)}
     changed = True
     while changed:

@@ -22,6 +22,8 @@ from django.core.cache import caches
 
 from . import exceptions, fieldtypes
 from .conf import api_settings
+from .doctype_rows import doctype_as_dict
+from .models import DocType
 
 CACHE_PREFIX = "django_frappe_api:meta:"
 
@@ -222,9 +224,6 @@ def _cache_key(doctype: str) -> str:
 
 def build_meta_from_db(doctype: str) -> Meta:
     """Read one DocType with its fields and permissions (three queries)."""
-    from .definitions import doctype_as_dict
-    from .models import DocType
-
     try:
         row = DocType.objects.prefetch_related("fields", "permissions").get(name=doctype)
     except DocType.DoesNotExist:
