@@ -37,6 +37,9 @@ from django.http.response import HttpResponseBase
 from rest_framework.authentication import BaseAuthentication
 
 from . import cookies, envelopes, exceptions, role_cache
+from .cors import is_foreign_origin
+from .models import ApiKey
+from .parsers import form_dict
 
 CSRF_SESSION_KEY = "frappe_csrf_token"
 CSRF_HEADER = "HTTP_X_FRAPPE_CSRF_TOKEN"
@@ -84,8 +87,6 @@ def get_session_user(request: Any) -> Any:
 
 
 def _presented_sid(django_request: HttpRequest) -> str:
-    from .parsers import form_dict
-
     value = form_dict(django_request).get("sid")
     if not isinstance(value, str) or not value:
         value = unquote(django_request.COOKIES.get(cookies.SID, ""))
@@ -173,8 +174,6 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_credentials(self, key: str, secret: str) -> Any:
         """The ``ApiKey`` row; a wrong key or secret, or a disabled user, is a 401 whatever the session."""
-        from .models import ApiKey
-
         api_key = ApiKey.objects.select_related("user").filter(api_key=key).first()
         if api_key is None or not api_key.check_secret(secret) or not api_key.user.is_active:
             raise exceptions.AuthenticationError()
@@ -194,8 +193,6 @@ class FrappeSessionAuthentication(BaseAuthentication):
     def enforce_csrf(self, django_request) -> None:
         if django_request.method not in UNSAFE_METHODS:
             return
-        from .cors import is_foreign_origin
-
         if is_foreign_origin(django_request):  # a page on another site writing with this session's cookie
             raise exceptions.CSRFTokenError("Invalid Request")
         expected = django_request.session.get(CSRF_SESSION_KEY)
@@ -203,8 +200,6 @@ class FrappeSessionAuthentication(BaseAuthentication):
             return
         supplied = django_request.META.get(CSRF_HEADER) or ""
         if not supplied:
-            from .parsers import form_dict
-
             supplied = str(form_dict(django_request).pop("csrf_token", "") or "")
         if not hmac.compare_digest(str(expected), supplied):
             raise exceptions.CSRFTokenError("Invalid Request")

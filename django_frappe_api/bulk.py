@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import document, exceptions, permissions
+from .filters import load_json_param
 
 try:  # Django 6 ships the tasks framework; 5.2 uses the django-tasks backport
     from django.tasks import TaskResultStatus, task
@@ -131,8 +132,6 @@ def check_items(form: dict[str, Any], key: str, *, required: bool = True) -> lis
     """The request's list of items, or 417 ``FrappeValueError`` "'<key>' must be a list"."""
     items = form.get(key) if required or key in form else []
     if isinstance(items, str):
-        from .filters import load_json_param
-
         items = load_json_param(items, key)
     if not isinstance(items, list):
         raise exceptions.FrappeValueError(f"'{key}' must be a list")

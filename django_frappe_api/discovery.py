@@ -19,6 +19,7 @@ from typing import Any
 
 from . import exceptions, permissions
 from .hooks import allows_guest, controller_registry, whitelisted_verbs
+from .meta import get_meta
 from .registry import MethodRegistry, WhitelistedMethod, method_registry
 
 SEARCH_LIMIT = 50
@@ -51,8 +52,6 @@ def method_index() -> dict[str, Any]:
 
 
 def doctype_index(doctype: str) -> dict[str, Any]:
-    from .meta import get_meta
-
     meta = get_meta(doctype)
     return {"type": "method_index", "doctype": meta.name, "methods": _doctype_summaries(meta.name)}
 
@@ -82,8 +81,6 @@ def method(path: str) -> dict[str, Any]:
 
 
 def doctype_method(doctype: str, name: str) -> dict[str, Any]:
-    from .meta import get_meta
-
     meta = get_meta(doctype)
     for found, function, static in controller_registry.whitelisted(meta.name):
         if found == name:

@@ -26,11 +26,13 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import ResolverMatch
 
+from . import exceptions
+from .parsers import form_dict, is_json_content_type
+from .urls import v1_patterns
+
 
 def resolve_command(cmd: str) -> ResolverMatch | None:
     """The v1 route that ``/api/method/<cmd>`` reaches, looked up in the API's own route table."""
-    from .urls import v1_patterns
-
     path = f"method/{cmd}"
     for pattern in v1_patterns:
         match = pattern.resolve(path)
@@ -71,9 +73,6 @@ class FrappeCommandMiddleware:
 
     def get_json_command(self, request: HttpRequest) -> str:
         """``cmd`` of a JSON object body; anything unreadable is left to the host's own view at ``/``."""
-        from . import exceptions
-        from .parsers import form_dict, is_json_content_type
-
         content_type = request.META.get("CONTENT_TYPE", "")
         if not is_json_content_type(content_type) or content_type.lower().startswith("multipart/"):
             return ""
@@ -85,8 +84,6 @@ class FrappeCommandMiddleware:
 
     def drop_command(self, request: HttpRequest) -> None:
         """``cmd`` names the method; it is not one of its arguments."""
-        from .parsers import form_dict
-
         # An unreadable body is left to the view, which parses it again and answers the error in Frappe's shape.
         with contextlib.suppress(Exception):
             form_dict(request).pop("cmd", None)

@@ -24,7 +24,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import exceptions, nul_bytes
+from .backends.base import get_backend
 from .meta import Meta
+from .models import Series
 
 _BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
 _FORMAT_PART_RE = re.compile(r"\{([^{}]+)\}")
@@ -91,8 +93,6 @@ def make_name(meta: Meta, doc: dict[str, Any], *, client_name: Any = None, honou
 
 def make_amended_name(meta: Meta, amended_from: Any) -> str:
     """``X`` -> ``X-1``; amending ``X-1`` (itself an amendment) -> ``X-2`` (``frappe.model.naming``)."""
-    from .backends.base import get_backend
-
     amended_from = str(amended_from)
     original = get_backend(meta).get_doc(meta, amended_from)
     if original is not None and original.get("amended_from"):
@@ -107,8 +107,6 @@ def make_amended_name(meta: Meta, amended_from: Any) -> str:
 def check_amended_from(meta: Meta, amended_from: Any) -> None:
     """Only a cancelled document can be amended (Frappe's ``Document.validate_amended_from``, message and
     title included; the link is the desk path of the original)."""
-    from .backends.base import get_backend
-
     original = get_backend(meta).get_doc(meta, amended_from)
     if original is None or int(original.get("docstatus") or 0) != 2:
         url = f"/app/{quote(meta.name.lower().replace(' ', '-'))}/{quote(str(amended_from))}"
@@ -169,8 +167,6 @@ def _expand_part(part: str, doc: dict[str, Any]) -> str:
 
 def next_series_value(prefix: str) -> int:
     """Atomically increment the counter of ``prefix`` and return the new value."""
-    from .models import Series
-
     with transaction.atomic(using=Series.objects.db):
         if connections[Series.objects.db].vendor == "mysql":
             _mysql_increment(prefix)
@@ -189,8 +185,6 @@ def next_series_value(prefix: str) -> int:
 def _mysql_increment(prefix: str) -> None:
     """One upsert. InnoDB keeps a shared lock on the key after a duplicate-key error, so two requests
     that both try to create a new prefix and then update it would deadlock; an upsert locks exclusively."""
-    from .models import Series
-
     connection = connections[Series.objects.db]
     table = connection.ops.quote_name(Series._meta.db_table)
     name, current = (connection.ops.quote_name(Series._meta.get_field(f).column) for f in ("name", "current"))
@@ -209,8 +203,6 @@ def next_autoincrement(meta: Meta) -> int:
 
 def advance_autoincrement(meta: Meta, value: int) -> None:
     """After an explicit integer name, the counter continues above it (never below)."""
-    from .models import Series
-
     key = f"__autoincrement__:{meta.name}"
     with transaction.atomic():
         if not Series.objects.filter(name=key, current__lt=value).update(current=value):

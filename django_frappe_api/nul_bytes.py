@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import exceptions
-from .meta import Meta
+from .meta import Meta, get_meta
 
 NUL = "\x00"
 
@@ -48,8 +48,6 @@ def check_filter_value(fieldname: str, value: Any) -> None:
 
 def check_doc(meta: Meta, doc: dict[str, Any]) -> None:
     """Refuse a document whose name, field values or child rows hold a NUL character."""
-    from .meta import get_meta
-
     check_name(doc.get("name"))
     _check_row(meta, doc, "")
     for table in meta.table_fields:

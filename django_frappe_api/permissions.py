@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import Q
 
 from . import exceptions, role_cache
-from .meta import Meta, PermRule, get_meta
+from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta
 
 GUEST = "Guest"
 ADMINISTRATOR_ROLE = "Administrator"
@@ -91,8 +91,6 @@ def _rules(meta: Meta, user: Any, permlevel: int = 0) -> list[PermRule]:
 
 def get_rights(meta: Meta, user: Any) -> dict[str, str | None]:
     """Level-0 rights: ``"all"`` (any document), ``"owner"`` (own documents only) or ``None``."""
-    from .meta import PERMISSION_RIGHTS
-
     if is_administrator(user):
         return {right: "all" for right in PERMISSION_RIGHTS}
     if meta.model_label and not meta.permissions:
@@ -122,8 +120,6 @@ _MODEL_PERMISSIONS = {
 
 
 def _model_permission_rights(meta: Meta, user: Any) -> dict[str, str | None]:
-    from .meta import PERMISSION_RIGHTS
-
     rights: dict[str, str | None] = dict.fromkeys(PERMISSION_RIGHTS)
     if not getattr(user, "is_authenticated", False):
         return rights

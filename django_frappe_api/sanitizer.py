@@ -21,7 +21,7 @@ from typing import Any
 import nh3
 
 from . import fieldtypes
-from .meta import FieldMeta, Meta
+from .meta import FieldMeta, Meta, get_meta
 
 # Fieldtypes stored as sent (Frappe: Attach, Attach Image, Barcode, Code), and the text types whose
 # ``Email`` option keeps addresses such as ``Jane <jane@example.com>`` intact.
@@ -144,8 +144,6 @@ def sanitize_doc(meta: Meta, doc: dict[str, Any], *, keep_submitted: bool) -> No
     ``keep_submitted`` is for an update of a submitted document: only ``allow_on_submit`` fields can have
     changed, so only they are cleaned (Frappe: ``docstatus.is_submitted() and not allow_on_submit``).
     """
-    from .meta import get_meta
-
     _sanitize_row(meta, doc, keep_submitted)
     for table in meta.table_fields:
         child_meta = get_meta(table.options)

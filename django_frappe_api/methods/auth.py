@@ -24,6 +24,7 @@ from django.core.cache import cache
 from .. import exceptions, permissions
 from ..conf import api_settings
 from ..cookies import full_name, is_system_user
+from ..models import ApiKey
 from ..registry import whitelist
 
 MAX_PASSWORD_SIZE = 512
@@ -139,8 +140,6 @@ def generate_keys(request: Any, user: str) -> dict[str, str]:
     the key from the User document, where it stays readable as ``api_key``). The secret is returned this
     once and stored hashed.
     """
-    from ..models import ApiKey
-
     if permissions.SYSTEM_MANAGER not in permissions.get_roles(request.user):
         raise exceptions.PermissionError()
     target = find_user(user) if isinstance(user, str) and user else None
