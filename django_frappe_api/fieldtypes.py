@@ -64,17 +64,9 @@ OPTIONAL_FIELDS = ("_user_tags", "_comments", "_assign", "_liked_by", "_seen")
 RESERVED_FIELDNAMES = frozenset(STANDARD_FIELDS + CHILD_STANDARD_FIELDS + OPTIONAL_FIELDS + ("doctype", "flags", "id"))
 # Fieldtype of each standard column, used by filters and ordering.
 STANDARD_FIELD_TYPES = {
-    "name": "Data",
-    "owner": "Data",
-    "creation": "Datetime",
-    "modified": "Datetime",
-    "modified_by": "Data",
-    "docstatus": "Int",
-    "idx": "Int",
-    "parent": "Data",
-    "parentfield": "Data",
-    "parenttype": "Data",
-}
+    "name": "Data", "owner": "Data", "creation": "Datetime", "modified": "Datetime", "modified_by": "Data",
+    "docstatus": "Int", "idx": "Int", "parent": "Data", "parentfield": "Data", "parenttype": "Data",
+}  # fmt: skip
 
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_STORE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -259,21 +251,13 @@ def coerce(fieldtype: str, value: Any) -> Any:
         return min(max(flt(value), 0.0), 1.0)
     if fieldtype in FLOAT_TYPES:
         return flt(value)
-    if isinstance(value, str) and value == "" and fieldtype in DATE_TYPES | DATETIME_TYPES | TIME_TYPES:
-        return None
-    if fieldtype in DATE_TYPES:
-        return format_date(parse_date(value))
-    if fieldtype in DATETIME_TYPES:
-        return store_datetime(parse_datetime(value))
-    if fieldtype in TIME_TYPES:
-        return store_time(parse_time(value))
     if fieldtype == "JSON":
         if isinstance(value, str):
             return value
         return json.dumps(value, separators=(",", ":"), default=str)
-    if isinstance(value, bool):
-        return str(int(value))
-    return str(value)
+    if isinstance(value, str) and value == "" and fieldtype in DATE_TYPES | DATETIME_TYPES | TIME_TYPES:
+        return None
+    return _stored_text(fieldtype, value)
 
 
 def to_wire(fieldtype: str, stored: Any) -> Any:
@@ -296,6 +280,11 @@ def filter_value(fieldtype: str, value: Any) -> Any:
         return int(number) if fieldtype in INT_TYPES and number == int(number) else number
     if value == "":
         return ""
+    return _stored_text(fieldtype, value)
+
+
+def _stored_text(fieldtype: str, value: Any) -> str:
+    """A non-empty value stored as text: dates, datetimes and times in their fixed-width form."""
     if fieldtype in DATE_TYPES:
         return format_date(parse_date(value))
     if fieldtype in DATETIME_TYPES:
