@@ -17,14 +17,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import fieldtypes
+from . import fieldtypes, formats
 from .doctype_rows import DOCFIELD_COLUMNS, DOCPERM_COLUMNS, DOCTYPE_COLUMNS, DOCUMENT_KEYS
 from .meta import doctype_exists, served_elsewhere
 from .models import DocField, DocType
-
-DOCTYPE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9 _-]{0,139}$")
-# Frappe allows a leading digit (Journal Entry's ``2_add_edit_gl_entries``); all digits would read as an index.
-FIELDNAME_RE = re.compile(r"^(?![0-9]+$)[a-z0-9_]{1,140}$", re.IGNORECASE)
 
 # Names the app serves itself; a definition may not take them.
 BUILTIN_DOCTYPES = frozenset({"DocType", "DocField", "DocPerm"})
@@ -43,7 +39,7 @@ def check_definition(
         return None, ["DocType definition must be a JSON object"]
     problems: list[str] = []
     name = data.get("name")
-    if not isinstance(name, str) or not DOCTYPE_NAME_RE.match(name.strip()):
+    if not isinstance(name, str) or not formats.DOCTYPE_NAME_RE.match(name.strip()):
         problems.append(
             f"DocType name {name!r} is invalid: use letters, numbers, spaces, '-' or '_', "
             "starting with a letter (at most 140 characters)"
@@ -149,7 +145,7 @@ def _clean_field(field: dict[str, Any], idx: int, problems: list[str]) -> dict[s
     if not fieldname and fieldtype not in fieldtypes.LAYOUT_TYPES:
         problems.append(f"Fieldname is required in row {idx}")
     if fieldname:
-        if not FIELDNAME_RE.match(fieldname):
+        if not formats.FIELDNAME_RE.match(fieldname):
             problems.append(f"Fieldname {fieldname} can only have letters, numbers and underscores (row {idx})")
         elif fieldname.lower() in fieldtypes.RESERVED_FIELDNAMES:
             problems.append(f"Fieldname {fieldname} is restricted (row {idx})")

@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from . import exceptions, fieldtypes, json_input
+from . import exceptions, fieldtypes, formats, json_input, timespans
 
 OPERATORS = (
     "=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between",
@@ -31,8 +32,6 @@ OPERATORS = (
 )  # fmt: skip
 OPERATOR_ERROR = "Operator must be one of " + ", ".join(OPERATORS)
 TREE_OPERATORS = frozenset(op for op in OPERATORS if "ancestors" in op or "descendants" in op)
-IDENTIFIER_RE = re.compile(r"^(?![0-9]+$)[A-Za-z0-9_]+$")  # a leading digit is allowed, as in Frappe
-QUALIFIED_RE = re.compile(r"^`?tab([^`]+)`?\.`?([A-Za-z_][A-Za-z0-9_]*)`?$")
 
 # Empty value each kind of column falls back to under IFNULL (§7.3.1), in stored form.
 _FALLBACK = {
@@ -40,13 +39,6 @@ _FALLBACK = {
     "Datetime": "0001-01-01 00:00:00.000000",
     "Time": "00:00:00.000000",
 }
-
-TIMESPANS = (
-    "last week", "last month", "last quarter", "last 6 months", "last year", "yesterday", "today",
-    "tomorrow", "this week", "this month", "this quarter", "this year", "next week", "next month",
-    "next quarter", "next 6 months", "next year",
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Condition:
@@ -134,11 +126,11 @@ def _fieldname(doctype: str, raw: Any) -> tuple[str, str]:
     if not isinstance(raw, str):
         raise exceptions.DataError(f"Field not permitted in query: {raw}")
     text = raw.strip()
-    qualified = QUALIFIED_RE.match(text)
+    qualified = formats.QUALIFIED_RE.match(text)
     if qualified:
         doctype, text = qualified.group(1), qualified.group(2)
     text = text.strip("`")
-    if not IDENTIFIER_RE.match(text):
+    if not formats.IDENTIFIER_RE.match(text):
         raise exceptions.DataError(f"Field not permitted in query: {raw}")
     return doctype, text
 
@@ -160,7 +152,7 @@ def condition_q(column: Column, operator: str, value: Any) -> Q:
         raise exceptions.ValidationError(f"Operator '{operator}' is only supported on tree DocTypes")
     fieldtype = column.fieldtype
     if operator in ("timespan", "previous", "next"):
-        operator, value = "between", _timespan_range(operator, value)
+        operator, value = "between", timespans.timespan_range(operator, value)
     if operator == "is":
         return _is_q(column, value)
     if operator == "between":
@@ -219,8 +211,6 @@ def _coerce(column: Column, value: Any) -> Any:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    from django.conf import settings
-
     if settings.USE_TZ and timezone.is_naive(value):
         return timezone.make_aware(value)
     return value
@@ -285,7 +275,7 @@ def _between_q(column: Column, value: Any) -> Q:
     today = timezone.localdate()
     low, high = (bound if bound not in (None, "") else today for bound in bounds)
     if column.is_datetime_column or column.fieldtype == "Datetime":
-        low, high = _day_start(low), _day_end(high)
+        low, high = timespans.day_start(low), timespans.day_end(high)
         if column.is_datetime_column:
             low, high = _aware(low), _aware(high)
         else:
@@ -295,68 +285,3 @@ def _between_q(column: Column, value: Any) -> Q:
     return Q(**{f"{column.lookup}__gte": low, f"{column.lookup}__lte": high}) & Q(
         **{f"{column.lookup}__isnull": False}
     )
-
-
-def _day_start(value: Any) -> dt.datetime:
-    if _is_date_only(value):
-        return dt.datetime.combine(fieldtypes.parse_date(value), dt.time.min)
-    return fieldtypes.parse_datetime(value)
-
-
-def _day_end(value: Any) -> dt.datetime:
-    if _is_date_only(value):
-        return dt.datetime.combine(fieldtypes.parse_date(value), dt.time.max)
-    return fieldtypes.parse_datetime(value)
-
-
-def _is_date_only(value: Any) -> bool:
-    if isinstance(value, dt.datetime):
-        return False
-    if isinstance(value, dt.date):
-        return True
-    return isinstance(value, str) and len(value.strip()) <= 10
-
-
-def _timespan_range(operator: str, value: Any) -> list[dt.date]:
-    text = str(value or "").strip().lower()
-    if operator in ("previous", "next"):
-        unit = {"1 week": "week", "1 month": "month", "3 months": "quarter", "6 months": "6 months",
-                "1 year": "year"}.get(text)  # fmt: skip
-        if unit is None:
-            raise exceptions.ValidationError(f"Invalid value for '{operator}' operator: {value}")
-        text = f"{'last' if operator == 'previous' else 'next'} {unit}"
-    if text not in TIMESPANS:
-        raise exceptions.ValidationError(f"Invalid timespan: {value}")
-    return list(timespan_dates(text, timezone.localdate()))
-
-
-def timespan_dates(span: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of a named period relative to ``today`` (weeks start on Monday)."""
-    if span in ("yesterday", "today", "tomorrow"):
-        day = today + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[span])
-        return day, day
-    direction, unit = span.split(" ", 1)
-    shift = {"last": -1, "this": 0, "next": 1}[direction]
-    if unit == "week":
-        start = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=shift)
-        return start, start + dt.timedelta(days=6)
-    if unit == "month":
-        start = _add_months(today.replace(day=1), shift)
-        return start, _add_months(start, 1) - dt.timedelta(days=1)
-    if unit == "year":
-        start = dt.date(today.year + shift, 1, 1)
-        return start, dt.date(today.year + shift, 12, 31)
-    quarter_start = today.replace(day=1, month=3 * ((today.month - 1) // 3) + 1)
-    if unit == "quarter":
-        start = _add_months(quarter_start, 3 * shift)
-        return start, _add_months(start, 3) - dt.timedelta(days=1)
-    # "6 months": two whole quarters before the current one, or after it.
-    if shift < 0:
-        return _add_months(quarter_start, -6), quarter_start - dt.timedelta(days=1)
-    start = _add_months(quarter_start, 3)
-    return start, _add_months(start, 6) - dt.timedelta(days=1)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)

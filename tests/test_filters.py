@@ -13,9 +13,9 @@ from django_frappe_api.filters import (
     load_json_param,
     normalise_operator,
     parse_filters,
-    timespan_dates,
 )
 from django_frappe_api.models import Document
+from django_frappe_api.timespans import timespan_dates
 from tests.factories import make_doctype
 
 # -- shapes ------------------------------------------------------------------------------------
