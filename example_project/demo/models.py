@@ -1,4 +1,9 @@
-"""Business models of the demo, exposed Frappe-style in ``frappe_api.py`` (no DocType rows needed)."""
+"""Business models of the demo, exposed Frappe-style in ``frappe_api.py`` (no DocType rows needed).
+
+``tests/testapp`` has look-alike models on purpose: the demo is what a project copies and may change
+to read better, while the tests pin labels, tables and field shapes in their assertions. Neither app
+imports the other, so this project stays self-contained and the suite never depends on the demo.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Host models the tests expose Frappe-style through ``register_model``."""
+"""Host models the tests expose Frappe-style through ``register_model``.
+
+They resemble ``example_project/demo/models.py`` but are kept apart deliberately: assertions pin
+these labels (``testapp.Customer``), tables and field shapes, and the demo must stay free to change.
+"""
 
 from __future__ import annotations
 
