@@ -38,13 +38,8 @@ DOCFIELD_COLUMNS = (
     "ignore_user_permissions", "print_hide", "report_hide", "permlevel", "length", "precision",
     "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on",
 )  # fmt: skip
-# Frappe right name -> DocPerm attribute (two would shadow a method or a keyword).
-DOCPERM_COLUMNS = {
-    "role": "role", "permlevel": "permlevel", "if_owner": "if_owner", "select": "select",
-    "read": "read", "write": "write", "create": "create", "delete": "delete_right", "submit": "submit",
-    "cancel": "cancel", "amend": "amend", "report": "report", "export": "export",
-    "import": "import_right", "share": "share", "print": "print", "email": "email",
-}  # fmt: skip
+# Frappe property name -> DocPerm attribute (two rights would shadow a method or a keyword).
+DOCPERM_COLUMNS = {"role": "role", "permlevel": "permlevel", "if_owner": "if_owner", **DocPerm.RIGHTS}
 
 
 def column_value(model: type[models.Model], column: str, value: Any) -> Any:

@@ -23,9 +23,11 @@ from django.core.cache import caches
 from . import exceptions, fieldtypes
 from .conf import api_settings
 from .doctype_rows import doctype_as_dict
-from .models import DocType
+from .models import DocPerm, DocType
 
 CACHE_PREFIX = "django_frappe_api:meta:"
+# The rights of a DocPerm row, in Frappe's order.
+PERMISSION_RIGHTS = tuple(DocPerm.RIGHTS)
 
 
 @dataclass(frozen=True)
@@ -287,8 +289,3 @@ def meta_from_definition(definition: dict[str, Any], *, backend: str) -> Meta:
         properties=definition,
     )
 
-
-PERMISSION_RIGHTS = (
-    "select", "read", "write", "create", "delete", "submit", "cancel", "amend",
-    "report", "export", "import", "share", "print", "email",
-)  # fmt: skip

@@ -152,23 +152,12 @@ class DocPerm(models.Model):
     print = models.BooleanField(default=True)
     email = models.BooleanField(default=True)
 
-    # Frappe right name -> attribute name on this model.
+    # Frappe right name -> attribute name on this model, in Frappe's order; the one list of rights.
     RIGHTS = {
-        "select": "select",
-        "read": "read",
-        "write": "write",
-        "create": "create",
-        "delete": "delete_right",
-        "submit": "submit",
-        "cancel": "cancel",
-        "amend": "amend",
-        "report": "report",
-        "export": "export",
-        "import": "import_right",
-        "share": "share",
-        "print": "print",
-        "email": "email",
-    }
+        "select": "select", "read": "read", "write": "write", "create": "create", "delete": "delete_right",
+        "submit": "submit", "cancel": "cancel", "amend": "amend", "report": "report", "export": "export",
+        "import": "import_right", "share": "share", "print": "print", "email": "email",
+    }  # fmt: skip
 
     class Meta:
         verbose_name = "DocPerm"
