@@ -27,6 +27,25 @@ from .models import ApiKey, DocField, DocPerm, DocType, Document
 from .serialization import doc_as_dict
 
 
+class _Refused(Exception):
+    """Raised inside the change form's transaction to undo a save the API's rules refuse."""
+
+
+class RefusalMessageMixin:
+    """The change form in one transaction (the row and its inlines): a refused save rolls back entirely
+    and is shown to the admin user as an error message instead of a 500."""
+
+    refused_prefix = "Not saved"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            self.message_user(request, f"{self.refused_prefix}: {refused}", level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class DocFieldInline(admin.TabularInline):
     model = DocField
     extra = 0
@@ -44,7 +63,8 @@ class DocPermInline(admin.TabularInline):
 
 
 @admin.register(DocType)
-class DocTypeAdmin(admin.ModelAdmin):
+class DocTypeAdmin(RefusalMessageMixin, admin.ModelAdmin):
+    refused_prefix = "DocType not saved"
     list_display = ("name", "module", "istable", "is_submittable", "custom", "modified")
     list_filter = ("module", "istable", "is_submittable", "custom")
     search_fields = ("name", "module")
@@ -53,15 +73,6 @@ class DocTypeAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "name") if obj else self.readonly_fields
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # One transaction for the row and its inlines, so a definition refused after saving rolls back.
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except _DefinitionRefused as refused:
-            self.message_user(request, f"DocType not saved: {refused}", level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         obj.modified = timezone.now()
@@ -76,12 +87,8 @@ class DocTypeAdmin(admin.ModelAdmin):
         try:
             validate_definition(doctype_as_dict(row))
         except exceptions.ValidationError as error:
-            raise _DefinitionRefused(error.message) from None
+            raise _Refused(error.message) from None
         transaction.on_commit(lambda: clear_meta_cache(row.name))
-
-
-class _DefinitionRefused(Exception):
-    """Raised inside the admin's transaction to undo a DocType save that failed validation."""
 
 
 class DocumentForm(forms.ModelForm):
@@ -122,7 +129,8 @@ class DocumentForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RefusalMessageMixin, admin.ModelAdmin):
+    refused_prefix = "Document not saved"
     form = DocumentForm
     list_display = ("name", "doctype", "owner", "modified", "docstatus")
     list_filter = ("doctype",)
@@ -148,20 +156,12 @@ class DocumentAdmin(admin.ModelAdmin):
                         obj.doctype_id, values, user=request.user, honour_name=bool(form.cleaned_data.get("name"))
                     )
         except exceptions.FrappeError as error:
-            raise _DocumentRefused(error.message or str(error) or error.exc_type) from None
+            raise _Refused(error.message or str(error) or error.exc_type) from None
         obj.pk = Document.objects.get(doctype_id=obj.doctype_id, name=str(saved["name"])).pk
         obj.name = str(saved["name"])
 
     def save_related(self, request, form, formsets, change):
         """Nothing to save: the document layer already stored the document and its child rows."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except _DocumentRefused as refused:
-            self.message_user(request, f"Document not saved: {refused}", level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         document.delete_doc(obj.doctype_id, obj.name, user=request.user)
@@ -170,10 +170,6 @@ class DocumentAdmin(admin.ModelAdmin):
         """The changelist's bulk delete obeys the same rules (permissions, links, docstatus)."""
         for obj in queryset:
             document.delete_doc(obj.doctype_id, obj.name, user=request.user)
-
-
-class _DocumentRefused(Exception):
-    """A document save refused by the document layer, shown to the admin user as a message."""
 
 
 @admin.register(ApiKey)
