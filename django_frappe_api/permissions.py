@@ -140,11 +140,7 @@ def has_doctype_permission(meta: Meta, user: Any, right: str) -> bool:
 def check_doctype_permission(meta: Meta, user: Any, right: str) -> None:
     """Raise 403 unless the user holds ``right`` on the DocType (for any document)."""
     if not has_doctype_permission(meta, user, right):
-        raise exceptions.PermissionError(
-            _denial_message(meta, user, right),
-            error_message=f"No permission for {meta.name}",
-            title="Not Permitted",
-        )
+        raise permission_denied(meta.name, user, right, title="Not Permitted")
 
 
 def has_doc_permission(meta: Meta, owner: str | None, user: Any, right: str, name: Any = None) -> bool:
@@ -165,7 +161,7 @@ def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, ri
                 f"User <strong>{user_id(user)}</strong> does not have access to this document: {meta.name} - {name}"
             )
         else:
-            message = _denial_message(meta, user, right)
+            message = denial_message(meta.name, user, right)
         raise exceptions.PermissionError(
             message,
             error_message=f"Insufficient Permission for {meta.name} (<strong>{right}</strong>)",
@@ -186,9 +182,7 @@ def list_condition(meta: Meta, user: Any, owner_lookup: str = "owner", name_look
         return owned | shared if shared is not None else owned
     if shared is not None:
         return shared
-    raise exceptions.PermissionError(
-        _denial_message(meta, user, "read"), error_message=f"No permission for {meta.name}"
-    )
+    raise permission_denied(meta.name, user, "read")
 
 
 def readable_levels(meta: Meta, user: Any) -> set[int] | None:
@@ -221,10 +215,18 @@ def readable_fieldnames(meta: Meta, user: Any, parent_meta: Meta | None = None) 
     return {f.fieldname for f in meta.fields if f.fieldname and f.permlevel in levels}
 
 
-def _denial_message(meta: Meta, user: Any, right: str) -> str:
+def permission_denied(doctype: str, user: Any, right: str, *, title: str | None = None) -> exceptions.PermissionError:
+    """The 403 Frappe raises when ``user`` lacks ``right`` on ``doctype`` (message and _error_message)."""
+    return exceptions.PermissionError(
+        denial_message(doctype, user, right), error_message=f"No permission for {doctype}", title=title
+    )
+
+
+def denial_message(doctype: str, user: Any, right: str) -> str:
+    """Frappe's words for a missing DocType right."""
     return (
         f"User <strong>{user_id(user)}</strong> does not have doctype access via role permission "
-        f"for document <strong>{meta.name}</strong>"
+        f"for document <strong>{doctype}</strong>"
         if right in ("read", "select")
-        else f"No permission for {meta.name} (<strong>{right}</strong>)"
+        else f"No permission for {doctype} (<strong>{right}</strong>)"
     )
