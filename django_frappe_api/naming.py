@@ -198,12 +198,12 @@ def _mysql_increment(prefix: str) -> None:
 
 def next_autoincrement(meta: Meta) -> int:
     """Next integer name of an ``autoincrement`` DocType, from its own counter."""
-    return next_series_value(f"__autoincrement__:{meta.name}")
+    return next_series_value(_autoincrement_key(meta))
 
 
 def advance_autoincrement(meta: Meta, value: int) -> None:
     """After an explicit integer name, the counter continues above it (never below)."""
-    key = f"__autoincrement__:{meta.name}"
+    key = _autoincrement_key(meta)
     with transaction.atomic():
         if not Series.objects.filter(name=key, current__lt=value).update(current=value):
             try:
@@ -211,6 +211,10 @@ def advance_autoincrement(meta: Meta, value: int) -> None:
                     Series.objects.create(name=key, current=value)
             except IntegrityError:
                 pass  # the counter exists and is already at or above ``value``
+
+
+def _autoincrement_key(meta: Meta) -> str:
+    return f"__autoincrement__:{meta.name}"
 
 
 def validate_name(meta: Meta, name: Any) -> Any:
