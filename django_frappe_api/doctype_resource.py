@@ -15,7 +15,8 @@ from typing import Any
 from django.db.models import ProtectedError, Q
 
 from . import exceptions, permissions
-from .definitions import doctype_as_dict, save_definition
+from .definitions import save_definition
+from .doctype_rows import doctype_as_dict
 from .filters import Column, condition_q, load_json_param, parse_filters
 from .models import DocType, Document
 from .params import ListRequest, page_size, sql_integer

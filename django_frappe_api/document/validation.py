@@ -11,14 +11,10 @@ from urllib.parse import urlparse
 
 from .. import exceptions, fieldtypes
 from ..backends.base import get_backend
+from ..formats import EMAIL_RE, NAME_RE, PHONE_RE
 from ..messages import msgprint
 from ..meta import FieldMeta, Meta, get_meta
 from .values import doc_rows
-
-EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-# frappe.utils: PHONE_NUMBER_PATTERN and the pattern of validate_name.
-PHONE_RE = re.compile(r"^[0-9 +_\-,.*#()]{1,20}$")
-NAME_RE = re.compile(r"^[\w][\w'\-]*( \w[\w\-]*)*$")
 
 
 def validate_doc(meta: Meta, doc: dict[str, Any]) -> None:
