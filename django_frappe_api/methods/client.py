@@ -29,10 +29,7 @@ from ..registry import whitelist
 WRITE_VERBS = ["POST", "PUT"]
 MAX_INSERTS = 200
 # Frappe's default_fields + child_table_fields: set_value refuses them (v15).
-STANDARD_FIELDS = (
-    "doctype", "name", "owner", "creation", "modified", "modified_by", "docstatus", "idx",
-    "parent", "parentfield", "parenttype",
-)  # fmt: skip
+STANDARD_FIELDS = ("doctype", *fieldtypes.STANDARD_FIELDS, *fieldtypes.CHILD_STANDARD_FIELDS)
 
 
 def _json(value: Any, param: str) -> Any:
