@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import exceptions
+from .backends import indexes
 from .definition_checks import BUILTIN_DOCTYPES, check_definition
 from .doctype_rows import (
     DOCFIELD_COLUMNS,
@@ -79,6 +80,7 @@ def save_definition(
         DocPerm.objects.bulk_create([docperm_row(row, p) for p in cleaned["permissions"]])
         transaction.on_commit(lambda: clear_meta_cache(name))
         clear_meta_cache(name)
+    indexes.sync_doctype(name)  # after the block: in autocommit, PostgreSQL builds them concurrently
     return DocType.objects.prefetch_related("fields", "permissions").get(name=name)
 
 

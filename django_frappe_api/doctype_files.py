@@ -36,7 +36,7 @@ INERT_DOCTYPE_PROPERTIES = (
     "has_web_view", "allow_guest_to_view", "queue_in_background",
 )  # fmt: skip
 INERT_FIELD_PROPERTIES = (
-    "mandatory_depends_on", "read_only_depends_on", "search_index", "in_global_search", "translatable",
+    "mandatory_depends_on", "read_only_depends_on", "in_global_search", "translatable",
     "precision", "ignore_user_permissions",
 )  # fmt: skip
 

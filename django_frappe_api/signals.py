@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
+from .backends import indexes
 from .meta import clear_meta_cache
 from .models import DocField, DocPerm, DocType
 
@@ -15,6 +16,11 @@ from .models import DocField, DocPerm, DocType
 @receiver([post_save, post_delete], sender=DocType, dispatch_uid="frappe_api_doctype_changed")
 def doctype_changed(sender, instance: DocType, **kwargs) -> None:
     clear_meta_cache(instance.name)
+
+
+@receiver(post_delete, sender=DocType, dispatch_uid="frappe_api_doctype_indexes_dropped")
+def doctype_deleted(sender, instance: DocType, **kwargs) -> None:
+    indexes.drop_doctype(instance.name)
 
 
 @receiver([post_save, post_delete], sender=DocField, dispatch_uid="frappe_api_docfield_changed")

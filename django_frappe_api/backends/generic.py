@@ -26,7 +26,6 @@ from django.db.models import (
     Subquery,
     TextField,
 )
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Lower
 
 from .. import fieldtypes, nul_bytes
@@ -35,17 +34,20 @@ from ..filters import Column
 from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import ListQuery, SelectItem
+from .json_keys import JSONKeyText
 from .sql import Aliases, SQLBackend, link_value, wire_value
 
 # Standard fields that are real columns of Document.
 _COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS)
 _DATETIME_COLUMNS = frozenset({"creation", "modified"})
+# Columns of the document row itself that are NOT NULL (a child relation's columns may be NULL: LEFT JOIN).
+_NOT_NULL_COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS) | {"doctype_id"}
 
 
 def _json_value(fieldtype: str, path: str):
     """SQL expression for one key of a JSON column, typed for comparison and ordering."""
     fieldname, source = path.rsplit("|", 1)
-    expression = KeyTextTransform(fieldname, source)
+    expression = JSONKeyText(fieldname, source)
     kind = fieldtypes.db_kind(fieldtype)
     if kind == "int":
         return Cast(expression, IntegerField())
@@ -94,6 +96,9 @@ class GenericBackend(SQLBackend):
         alias = f"_f_{ref.fieldname}"
         aliases.expressions.setdefault(alias, _json_value(ref.fieldtype, f"{ref.fieldname}|data"))
         return Column(alias, ref.fieldtype)
+
+    def not_null(self, column: Column) -> bool:
+        return column.lookup in _NOT_NULL_COLUMNS
 
     def order_expression(self, column: Column) -> Any:
         """Text sorts case-insensitively, as under MariaDB's default collation, so that every database

@@ -127,7 +127,8 @@ class SQLBackend:
         group_columns = [self.column(aliases, ref) for ref in query.group_by]
         order_columns = [
             (self.order_expression(self.column(aliases, item.ref)) if item.ref is not None
-             else F(_aggregate_alias(query, item.key)), item.descending)
+             else F(_aggregate_alias(query, item.key)), item.descending,
+             item.ref is not None and self.not_null(self.column(aliases, item.ref)))
             for item in query.order
         ]
         grouped = query.is_aggregate or query.distinct
@@ -166,14 +167,21 @@ class SQLBackend:
         """What a column is sorted by; a backend may normalise it (e.g. ignore case)."""
         return F(column.lookup)
 
-    def _order(self, queryset: QuerySet, order_columns: list[tuple[Any, bool]]) -> QuerySet:
-        # NULLs sort as the smallest value on every database, as on MariaDB.
+    def not_null(self, column: Column) -> bool:
+        """Whether a column never holds NULL (its sort then needs no NULLS FIRST/LAST)."""
+        return False
+
+    def _order(self, queryset: QuerySet, order_columns: list[tuple[Any, bool, bool]]) -> QuerySet:
+        # NULLs sort as the smallest value on every database, as on MariaDB. A NOT NULL column is sorted
+        # plainly: PostgreSQL serves `modified DESC` from an index, `modified DESC NULLS LAST` it cannot.
         if not order_columns:
             return queryset
-        ordering = [
-            expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
-            for expression, descending in order_columns
-        ]
+        ordering = []
+        for expression, descending, not_null in order_columns:
+            if not_null:
+                ordering.append(expression.desc() if descending else expression.asc())
+            else:
+                ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True))
         return queryset.order_by(*ordering)
 
     def _page(self, queryset: QuerySet, query: ListQuery):
