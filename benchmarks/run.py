@@ -172,15 +172,17 @@ def check(target: Target) -> list:
     return [row["name"] for row in data] if isinstance(data, list) else [data["name"]]
 
 
-def prepare(rows: int, workdir: Path, database_url: str | None, conn_max_age: str) -> tuple[Server, Server]:
+def prepare(rows: int, workdir: Path, database_url: str | None, conn_max_age: str,
+            port: int) -> tuple[Server, Server]:
     base_env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_CONN_MAX_AGE": conn_max_age, "PYTHONPATH": ""}
+    # The package of this checkout, whatever copy is installed.
     env_ours = {**base_env, "DJANGO_SETTINGS_MODULE": "example_project.settings",
-                "DJANGO_MEDIA_ROOT": str(workdir / "media"), "PYTHONPATH": str(EXAMPLE)}
+                "DJANGO_MEDIA_ROOT": str(workdir / "media"), "PYTHONPATH": f"{EXAMPLE}{os.pathsep}{ROOT}"}
     env_base = {**base_env, "DJANGO_SETTINGS_MODULE": "baseline_project.settings", "PYTHONPATH": str(BASELINE)}
     env_ours["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'ours.sqlite3'}"
     env_base["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'baseline.sqlite3'}"
-    ours = Server("django_frappe_api", EXAMPLE, "example_project.wsgi:application", 8105, env_ours)
-    baseline = Server("baseline", BASELINE, "baseline_project.wsgi:application", 8106, env_base)
+    ours = Server("django_frappe_api", EXAMPLE, "example_project.wsgi:application", port, env_ours)
+    baseline = Server("baseline", BASELINE, "baseline_project.wsgi:application", port + 1, env_base)
     for server, project in ((ours, "ours"), (baseline, "baseline")):
         server.manage("manage.py", "migrate", "--no-input", "-v", "0")
         output = server.manage(str(HERE / "load.py"), project, str(rows), capture=True)
@@ -199,6 +201,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of one measurement")
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--conn-max-age", default="600", help="CONN_MAX_AGE of both projects")
+    parser.add_argument("--port", type=int, default=8105, help="of the example project; the baseline's is next")
     parser.add_argument("--load", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--only", default="", help="comma-separated requests to run, e.g. read-Guest,list-token")
     args = parser.parse_args()
@@ -208,7 +211,7 @@ def main() -> None:
     engine = urllib.parse.urlsplit(database_url).scheme if database_url else "sqlite"
 
     workdir = Path(tempfile.mkdtemp(prefix="frappe-api-bench-"))
-    ours, baseline = prepare(args.rows, workdir, database_url, args.conn_max_age)
+    ours, baseline = prepare(args.rows, workdir, database_url, args.conn_max_age, args.port)
     doctype = urllib.parse.quote("Bench Item")
     read_name = f"BI-{args.rows // 2:05d}"  # a row in the middle of the table
     requests = {
@@ -247,17 +250,19 @@ def main() -> None:
 
     print(f"\n{args.rows} rows, {engine}, one sync gunicorn worker on CPU 0, {'wrk' if use_wrk else 'python'} "
           f"-c{args.connections} on CPU 1, {args.rounds} alternating rounds of {args.seconds:g} s; "
-          "ratios are medians of per-round ratios.\n")
-    print("| request | auth | django_frappe_api vs values() | vs DRF | worker CPU ms/req: ours · values() · DRF "
-          "| req/s: ours · values() · DRF |")
-    print("|---|---|---|---|---|---|")
+          "ratios are medians of per-round ratios (ours over the baseline; for CPU, the baseline's CPU per request "
+          "over ours).\n")
+    print("| request | auth | req/s vs values() | vs DRF | worker CPU vs values() | vs DRF "
+          "| worker CPU ms/req: ours · values() · DRF | req/s: ours · values() · DRF |")
+    print("|---|---|---|---|---|---|---|---|")
     for kind, auth, (mine, plain, drf) in table:
-        vs_plain = [m[0] / p[0] for m, p in zip(mine, plain, strict=True)]
-        vs_drf = [m[0] / d[0] for m, d in zip(mine, drf, strict=True)]
+        speed = [ratio_cell([m[0] / b[0] for m, b in zip(mine, base, strict=True)]) for base in (plain, drf)]
+        # CPU per request as a speed: the baseline's CPU over ours (above 1 is less CPU than the baseline).
+        cpu_speed = [ratio_cell([b[1] / m[1] for m, b in zip(mine, base, strict=True)]) for base in (plain, drf)]
         cpu = " · ".join(f"{statistics.median(r[1] for r in res):.2f}" for res in (mine, plain, drf))
         rps = " · ".join(f"{statistics.median(r[0] for r in res):.0f}" for res in (mine, plain, drf))
         label = "read one" if kind == "read" else "list 20 (filter, order_by)"
-        print(f"| {label} | {auth} | {ratio_cell(vs_plain)} | {ratio_cell(vs_drf)} | {cpu} | {rps} |")
+        print(f"| {label} | {auth} | {speed[0]} | {speed[1]} | {cpu_speed[0]} | {cpu_speed[1]} | {cpu} | {rps} |")
 
 
 if __name__ == "__main__":
