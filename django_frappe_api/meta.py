@@ -7,11 +7,15 @@ Usage::
     meta.get_field("status").options         # "Open\\nClosed\\nCancelled"
 
 Metas are built from the DocType tables (or, for registered ORM models, from the model) and kept in
-the cache named by ``FRAPPE_API["META_CACHE"]``; saving or deleting a DocType drops its entry.
+the cache named by ``FRAPPE_API["META_CACHE"]``; saving or deleting a DocType drops its entry. Each
+process also keeps the metas it has read, each with the version stamp it was read under: a request
+reads that small stamp from the shared cache instead of fetching and unpickling the whole Meta, and a
+change made through any process (a new stamp) is seen by the next request of every other one.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.cache import caches
+from django.db import transaction
 
 from . import exceptions, fieldtypes
 from .conf import api_settings
@@ -26,6 +31,7 @@ from .doctype_rows import doctype_as_dict
 from .models import DocPerm, DocType
 
 CACHE_PREFIX = "django_frappe_api:meta:"
+STAMP_PREFIX = "django_frappe_api:meta-stamp:"
 # The rights of a DocPerm row, in Frappe's order.
 PERMISSION_RIGHTS = tuple(DocPerm.RIGHTS)
 
@@ -198,12 +204,21 @@ def get_meta(doctype: str) -> Meta:
         built = builder(doctype)
         if built is not None:
             return built
-    key = _cache_key(doctype)
-    cached = _cache().get(key)
-    if cached is not None:
-        return cached
-    meta = build_meta_from_db(doctype)
-    _cache().set(key, meta, api_settings.META_CACHE_TIMEOUT)
+    cache, key, stamp_key = _cache(), _cache_key(doctype), _stamp_key(doctype)
+    stamp = cache.get(stamp_key)
+    if stamp is None:  # first read since a restart or an eviction of the stamp
+        cache.add(stamp_key, secrets.token_hex(8), api_settings.META_CACHE_TIMEOUT)
+        stamp = cache.get(stamp_key)
+    local = _process_metas.get(doctype)
+    if stamp is not None and local is not None and local[0] == stamp:
+        return local[1]
+    meta = cache.get(key)
+    if meta is None:
+        meta = build_meta_from_db(doctype)
+        cache.set(key, meta, api_settings.META_CACHE_TIMEOUT)
+    if stamp is not None:
+        # Kept under the stamp read before the meta: a change since then has replaced it already.
+        _process_metas[doctype] = (stamp, meta)
     return meta
 
 
@@ -216,12 +231,31 @@ def doctype_exists(doctype: str) -> bool:
 
 
 def clear_meta_cache(doctype: str) -> None:
-    """Drop a cached meta; called whenever a DocType, DocField or DocPerm row changes."""
-    _cache().delete(_cache_key(doctype))
+    """Drop a cached meta, in every process; called whenever a DocType, DocField or DocPerm row changes.
+
+    Again when the transaction commits: a request may have cached the old rows meanwhile.
+    """
+    _drop(doctype)
+    transaction.on_commit(lambda: _drop(doctype))
+
+
+def _drop(doctype: str) -> None:
+    cache = _cache()
+    cache.delete(_cache_key(doctype))
+    cache.set(_stamp_key(doctype), secrets.token_hex(8), api_settings.META_CACHE_TIMEOUT)
+    _process_metas.pop(doctype, None)
 
 
 def _cache_key(doctype: str) -> str:
     return CACHE_PREFIX + quote(doctype, safe="")
+
+
+def _stamp_key(doctype: str) -> str:
+    return STAMP_PREFIX + quote(doctype, safe="")
+
+
+# DocType name -> (stamp it was read under, Meta): the metas this process has read.
+_process_metas: dict[str, tuple[str, Meta]] = {}
 
 
 def build_meta_from_db(doctype: str) -> Meta:

@@ -106,3 +106,28 @@ def test_child_tables_add_one_query_together(caller, path, django_assert_num_que
     data = response.json()["data"]
     assert [row["item"] for row in data["lines"]] == ["a", "b"]
     assert [row["item"] for row in data["extras"]] == ["c"]
+
+
+def test_a_warm_meta_is_the_process_copy_checked_by_its_stamp(items, django_assert_num_queries):
+    """A DocType change made elsewhere replaces the stamp in the shared cache; this process then reads anew."""
+    from django.core.cache import cache
+
+    from django_frappe_api import meta as meta_module
+    from django_frappe_api.models import DocType
+
+    first = meta_module.get_meta("Bench Item")
+    with django_assert_num_queries(0):
+        assert meta_module.get_meta("Bench Item") is first  # no fetch and unpickle of the shared entry
+    DocType.objects.filter(name="Bench Item").update(title_field="status")  # no signal: as in another process
+    assert meta_module.get_meta("Bench Item").title_field == ""
+    cache.delete(meta_module.CACHE_PREFIX + "Bench%20Item")
+    cache.set(meta_module.STAMP_PREFIX + "Bench%20Item", "changed-elsewhere")
+    assert meta_module.get_meta("Bench Item").title_field == "status"
+
+
+def test_a_doctype_saved_in_this_process_is_seen_at_once(items):
+    from django_frappe_api.meta import get_meta
+
+    assert get_meta("Bench Item").get_field("qty").label == "Qty"
+    make_doctype("Bench Item", [*FIELDS[:2], {**FIELDS[2], "label": "Quantity"}], PERMISSIONS)
+    assert get_meta("Bench Item").get_field("qty").label == "Quantity"
