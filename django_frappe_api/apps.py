@@ -20,7 +20,8 @@ class FrappeApiConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which are not loaded when
         # Django imports this module (settings, INSTALLED_APPS), and importing some registers things.
         from . import checks, comment_cache, lookups, methods, role_cache, signals  # noqa: F401 - importing registers
-        from .backends.base import register_backend
+        from .backends.base import register_backend, register_whole_request_meta
+        from .backends.doctype import DOCTYPE_META, doctype_backend
         from .backends.generic import generic_backend
         from .backends.orm.registry import model_registry
         from .builtin_doctypes import sync_builtin_doctypes
@@ -31,6 +32,8 @@ class FrappeApiConfig(AppConfig):
         # Storages below the document layer are found through lookups filled here, never by import.
         register_backend("generic", lambda meta: generic_backend)
         register_backend("orm", lambda meta: model_registry.backend_for(meta.name))
+        register_backend("doctype", lambda meta: doctype_backend)
+        register_whole_request_meta(DOCTYPE_META)  # DocType itself: definitions, not documents of a Meta
         role_cache.connect()
         register_meta_builder(model_registry.build_meta)
         # Comment and File are DocTypes like any other, loaded from doctypes/*.json after each migrate.

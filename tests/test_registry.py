@@ -8,9 +8,11 @@ from types import SimpleNamespace
 import pytest
 
 from django_frappe_api import exceptions, whitelist
-from django_frappe_api.backends.base import get_backend, parent_rows_backend
+from django_frappe_api.backends.base import get_backend, parent_rows_backend, whole_request_backend
+from django_frappe_api.backends.doctype import DOCTYPE_META, doctype_backend
 from django_frappe_api.controllers import DocumentController
 from django_frappe_api.hooks import ControllerRegistry, whitelist_method
+from django_frappe_api.meta import get_meta
 from django_frappe_api.registry import MethodRegistry, WhitelistedMethod
 
 
@@ -130,3 +132,12 @@ def test_a_storage_nobody_registered_is_not_registered():
     with pytest.raises(exceptions.NotRegistered, match="No backend stores 'nowhere' DocTypes"):
         get_backend(meta)
     assert get_backend(SimpleNamespace(name="Has Role", backend="virtual")) is parent_rows_backend
+
+
+@pytest.mark.django_db
+def test_doctype_itself_is_served_whole_by_its_backend_and_unknown_to_get_meta():
+    assert whole_request_backend("DocType") is doctype_backend is get_backend(DOCTYPE_META)
+    assert whole_request_backend("ToDo") is None
+    assert whole_request_backend(None) is None
+    with pytest.raises(exceptions.DoesNotExistError, match="DocType DocType not found"):
+        get_meta("DocType")

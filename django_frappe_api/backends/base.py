@@ -12,6 +12,11 @@ of child dicts. Validation, naming and permissions happen above, in the document
 ``get_backend`` is a lookup by ``Meta.backend`` that the storages fill (``register_backend``, called from
 ``AppConfig.ready()`` for "generic" and "orm"), not an import of them: the storages import this module
 (``sql`` links through ``get_backend``), so this one imports no storage and the graph stays acyclic.
+
+A backend may instead answer whole requests (``WholeRequestBackend``): DocType itself, whose documents are
+definitions with their own query grammar and rights. ``whole_request_backend`` finds it for the document
+layer's list, read, insert, update and delete; ``get_meta`` does not know its Meta, so everything else
+(counts, v2 meta, search, Link checks) answers for such a DocType as for any unknown one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from django.db.models import Q
 
 from .. import exceptions
 from ..meta import Meta
+from ..params import ListRequest
 from ..query import ListQuery
 
 
@@ -76,6 +82,20 @@ class DocumentBackend(Protocol):
                      type_value: str | None = None) -> None:
         """Rewrite ``fieldname`` from ``old`` to ``new`` in every document of ``meta`` (for a Dynamic Link,
         only those whose ``type_field`` holds ``type_value``), without changing ``modified``. Renames ask this."""
+
+
+class WholeRequestBackend(Protocol):
+    """A storage that checks rights and reads the request itself; the document layer only hands it over."""
+
+    def serve_list(self, request: ListRequest, *, user: Any) -> list[Any]: ...
+
+    def serve_get(self, name: Any, *, user: Any) -> dict[str, Any]: ...
+
+    def serve_insert(self, values: dict[str, Any], *, user: Any) -> dict[str, Any]: ...
+
+    def serve_update(self, name: Any, values: dict[str, Any], *, user: Any) -> dict[str, Any]: ...
+
+    def serve_delete(self, name: Any, *, user: Any) -> None: ...
 
 
 class ParentRowsBackend:
@@ -147,13 +167,29 @@ class ParentRowsBackend:
 parent_rows_backend = ParentRowsBackend()
 
 
-# Meta.backend -> the backend storing those documents ("virtual": child rows inside a parent document).
+# Meta.backend -> the backend storing those documents ("virtual": child rows inside a parent document;
+# "doctype": definitions, a WholeRequestBackend).
 _resolvers: dict[str, Callable[[Meta], DocumentBackend]] = {"virtual": lambda meta: parent_rows_backend}
 
 
 def register_backend(kind: str, resolver: Callable[[Meta], DocumentBackend]) -> None:
     """Serve every ``Meta`` whose ``backend`` is ``kind`` with ``resolver(meta)``."""
     _resolvers[kind] = resolver
+
+
+# DocType name -> its Meta, for DocTypes served by a WholeRequestBackend (filled in AppConfig.ready()).
+_whole_request_metas: dict[str, Meta] = {}
+
+
+def register_whole_request_meta(meta: Meta) -> None:
+    """Serve the document layer's requests for ``meta.name`` whole by ``get_backend(meta)``."""
+    _whole_request_metas[meta.name] = meta
+
+
+def whole_request_backend(doctype: Any) -> WholeRequestBackend | None:
+    """The backend answering whole requests for ``doctype``; ``None`` when the document layer runs its steps."""
+    meta = _whole_request_metas.get(doctype) if isinstance(doctype, str) else None
+    return None if meta is None else get_backend(meta)  # type: ignore[return-value]
 
 
 def get_backend(meta: Meta) -> DocumentBackend:

@@ -11,8 +11,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import doctype_resource, exceptions, naming, nul_bytes, permissions, sanitizer
-from ..backends.base import get_backend
+from .. import exceptions, naming, nul_bytes, permissions, sanitizer
+from ..backends.base import get_backend, whole_request_backend
 from ..hooks import controller_registry
 from ..meta import Meta, get_meta
 from ..serialization import doc_as_dict
@@ -40,8 +40,9 @@ def insert_doc(
     """
     if not isinstance(values, dict):
         raise exceptions.ValidationError("Invalid request arguments")
-    if doctype == doctype_resource.DOCTYPE:
-        return doctype_resource.insert(values, user=user)
+    whole = whole_request_backend(doctype)
+    if whole is not None:
+        return whole.serve_insert(values, user=user)
     meta = get_meta(doctype)
     if meta.istable:
         raise exceptions.ValidationError(
@@ -97,8 +98,9 @@ def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) ->
     """Merge a payload into a stored document (PUT/PATCH semantics, §4.4); wire form with nulls."""
     if not isinstance(values, dict):
         raise exceptions.ValidationError("Invalid request arguments")
-    if doctype == doctype_resource.DOCTYPE:
-        return doctype_resource.update(name, values, user=user)
+    whole = whole_request_backend(doctype)
+    if whole is not None:
+        return whole.serve_update(name, values, user=user)
     meta = get_meta(doctype)
     doc = load_doc(meta, name, for_update=True)
     if meta.istable:
@@ -145,8 +147,9 @@ def update_doc(doctype: str, name: Any, values: dict[str, Any], *, user: Any) ->
 
 def delete_doc(doctype: str, name: Any, *, user: Any) -> None:
     """Delete a document the user may delete; submitted or still-linked ones are refused."""
-    if doctype == doctype_resource.DOCTYPE:
-        doctype_resource.delete(name, user=user)
+    whole = whole_request_backend(doctype)
+    if whole is not None:
+        whole.serve_delete(name, user=user)
         return
     meta = get_meta(doctype)
     doc = get_backend(meta).get_doc(meta, name, for_update=True)

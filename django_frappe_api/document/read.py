@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from .. import doctype_resource, exceptions, permissions
-from ..backends.base import get_backend
+from .. import exceptions, permissions
+from ..backends.base import get_backend, whole_request_backend
 from ..conf import api_settings
 from ..field_access import FieldAccess
 from ..filters import load_json_param
@@ -30,18 +30,18 @@ def get_list(doctype: str, request: ListRequest | None = None, *, user: Any, **p
     keywords instead: ``get_list("ToDo", user=user, filters={"status": "Open"}, page_length=5)``.
     """
     request = _list_request(request, params)
-    if doctype == doctype_resource.DOCTYPE:
-        if request.distinct:
-            raise exceptions.ValidationError("distinct is not supported when listing DocTypes")
-        return doctype_resource.get_list(request, user=user)
+    whole = whole_request_backend(doctype)
+    if whole is not None:
+        return whole.serve_list(request, user=user)
     return _ListRun(doctype, request, user).rows()
 
 
 def get_list_and_count(doctype: str, request: ListRequest, *, user: Any) -> tuple[list[Any], int]:
     """A page of rows and the number of rows matching the same conditions, up to ``request.count_limit``
     (v2's ``include=count``): permissions are checked and the conditions resolved once for both."""
-    if doctype == doctype_resource.DOCTYPE:
-        return get_list(doctype, request, user=user), get_count(doctype, request, user=user)
+    whole = whole_request_backend(doctype)
+    if whole is not None:  # counted as get_count counts it, apart from the rows
+        return whole.serve_list(request, user=user), get_count(doctype, request, user=user)
     run = _ListRun(doctype, request, user)
     rows = run.rows()
     _check_count_limit(request.count_limit)
@@ -207,8 +207,9 @@ def _unsaved_single(meta: Meta) -> dict[str, Any]:
 
 def get_doc(doctype: str, name: Any, *, user: Any, nulls: bool = True) -> dict[str, Any]:
     """One document the user may read, in wire form."""
-    if doctype == doctype_resource.DOCTYPE:
-        return doctype_resource.get(name, user=user)
+    whole = whole_request_backend(doctype)
+    if whole is not None:
+        return whole.serve_get(name, user=user)
     meta = get_meta(doctype)
     doc = load_doc(meta, name)
     perm_meta = check_doc(meta, doc, user, "read")

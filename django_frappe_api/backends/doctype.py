@@ -1,11 +1,16 @@
-"""``/api/resource/DocType``: DocTypes themselves managed over REST, as on a Frappe site.
+"""The backend serving DocType itself (``/api/resource/DocType``): definitions managed over REST, as on a Frappe site.
 
-Usage::
+Usage (wired in ``FrappeApiConfig.ready()``)::
 
-    doctype_resource.insert({"name": "Task", "fields": [...], "permissions": [...]}, user=request.user)
+    register_backend("doctype", lambda meta: doctype_backend)
+    register_whole_request_meta(DOCTYPE_META)
+    whole_request_backend("DocType").serve_insert({"name": "Task", "fields": [...]}, user=request.user)
 
-Reads are open to logged-in users (every client needs meta); creating, changing and removing a
-DocType needs the System Manager role. A DocType with documents cannot be removed, as in Frappe.
+A definition is no document of a Meta, so this backend answers whole requests with its own grammar: lists
+select, filter and sort on the DocType table's columns only, ``*`` is all of them, the order defaults to
+``modified desc``, ``group_by`` is ignored and ``distinct`` refused. Reads are open to logged-in users (every
+client needs meta); creating, changing and removing a DocType needs the System Manager role. A DocType with
+documents cannot be removed, as in Frappe.
 """
 
 from __future__ import annotations
@@ -14,15 +19,18 @@ from typing import Any
 
 from django.db.models import ProtectedError, Q
 
-from . import exceptions, permissions
-from .definitions import save_definition
-from .doctype_rows import doctype_as_dict
-from .filters import Column, condition_q, load_json_param, parse_filters
-from .models import DocType, Document
-from .params import ListRequest, page_size, sql_integer
-from .serialization import wire_datetime
+from .. import exceptions, permissions
+from ..definitions import save_definition
+from ..doctype_rows import doctype_as_dict
+from ..filters import Column, condition_q, load_json_param, parse_filters
+from ..meta import Meta
+from ..models import DocType, Document
+from ..params import ListRequest, page_size, sql_integer
+from ..serialization import wire_datetime
 
 DOCTYPE = "DocType"
+# Found only by ``whole_request_backend``: ``get_meta("DocType")`` stays unknown to every other caller.
+DOCTYPE_META = Meta(name=DOCTYPE, module="Core", backend="doctype")
 # Columns of the DocType table a list may filter, sort and select on.
 _LIST_COLUMNS = {
     "name": "Data", "module": "Data", "custom": "Check", "istable": "Check", "issingle": "Check",
@@ -57,14 +65,46 @@ def _load(name: str) -> DocType:
     return row
 
 
-def get(name: str, *, user: Any) -> dict[str, Any]:
-    _check_read(user)
-    return doctype_as_dict(_load(name))
+class DocTypeBackend:
+    """DocType definitions, read and saved through ``definitions`` (a ``WholeRequestBackend``)."""
+
+    def serve_get(self, name: Any, *, user: Any) -> dict[str, Any]:
+        _check_read(user)
+        return doctype_as_dict(_load(name))
+
+    def serve_list(self, request: ListRequest, *, user: Any) -> list[Any]:
+        if request.distinct:
+            raise exceptions.ValidationError("distinct is not supported when listing DocTypes")
+        _check_read(user)
+        return _list(request)
+
+    def serve_insert(self, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+        _check_write(user, "create")
+        name = values.get("name")
+        if isinstance(name, str) and DocType.objects.filter(name=name.strip()).exists():
+            raise exceptions.DuplicateEntryError(
+                f"{DOCTYPE} <strong>{name}</strong> already exists", title="Duplicate Name"
+            )
+        row = save_definition(values, user=permissions.user_id(user))
+        return doctype_as_dict(row)
+
+    def serve_update(self, name: Any, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
+        _check_write(user, "write")
+        current = doctype_as_dict(_load(name))
+        merged = {**current, **{k: v for k, v in values.items() if k != "name"}, "name": name}
+        row = save_definition(merged, user=permissions.user_id(user))
+        return doctype_as_dict(row)
+
+    def serve_delete(self, name: Any, *, user: Any) -> None:
+        _check_write(user, "delete")
+        _delete(name, _load(name))
 
 
-def get_list(request: ListRequest, *, user: Any) -> list[Any]:
+doctype_backend = DocTypeBackend()
+
+
+def _list(request: ListRequest) -> list[Any]:
     """A list of DocTypes; filters and ordering run in SQL on the DocType table's columns."""
-    _check_read(user)
     form_fields, filters, or_filters, order_by = request.fields, request.filters, request.or_filters, request.order_by
     fields = load_json_param(form_fields, "fields") if form_fields != "*" else ["*"]
     if not fields:
@@ -114,28 +154,7 @@ def _condition_q(condition) -> Q:
     return condition_q(column, condition.operator, condition.value)
 
 
-def insert(values: dict[str, Any], *, user: Any) -> dict[str, Any]:
-    _check_write(user, "create")
-    name = values.get("name")
-    if isinstance(name, str) and DocType.objects.filter(name=name.strip()).exists():
-        raise exceptions.DuplicateEntryError(
-            f"{DOCTYPE} <strong>{name}</strong> already exists", title="Duplicate Name"
-        )
-    row = save_definition(values, user=permissions.user_id(user))
-    return doctype_as_dict(row)
-
-
-def update(name: str, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
-    _check_write(user, "write")
-    current = doctype_as_dict(_load(name))
-    merged = {**current, **{k: v for k, v in values.items() if k != "name"}, "name": name}
-    row = save_definition(merged, user=permissions.user_id(user))
-    return doctype_as_dict(row)
-
-
-def delete(name: str, *, user: Any) -> None:
-    _check_write(user, "delete")
-    row = _load(name)
+def _delete(name: Any, row: DocType) -> None:
     if Document.objects.filter(doctype_id=name).exists():
         raise exceptions.LinkExistsError(
             f"Cannot delete {DOCTYPE} {name}: documents of it exist. Delete them first."
