@@ -13,17 +13,15 @@ DocTypes and fields it reaches (Link targets need read permission, permlevels ap
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from . import exceptions, nul_bytes
 from .field_access import FieldAccess
 from .filters import Condition
+from .formats import IDENTIFIER_RE as _IDENT_RE
+from .formats import QUALIFIED_RE as _QUALIFIED_RE
 from .meta import Meta, doctype_exists, get_meta
-
-_IDENT_RE = re.compile(r"^(?![0-9]+$)[A-Za-z0-9_]+$")  # a leading digit is allowed, as in Frappe
-_QUALIFIED_RE = re.compile(r"^`?tab([^`]+)`?\.`?([A-Za-z_][A-Za-z0-9_]*)`?$")
 
 
 @dataclass(frozen=True)
