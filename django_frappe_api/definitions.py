@@ -35,10 +35,10 @@ from .doctype_rows import (
 from .meta import clear_meta_cache
 from .models import DocField, DocPerm, DocType
 
-# doctype_as_dict and the column tables live in doctype_rows; re-exported for callers not moved yet.
+# The column tables live in doctype_rows; re-exported for backends.orm.fields, which reads them from here.
 __all__ = [
-    "BUILTIN_DOCTYPES", "DOCFIELD_COLUMNS", "DOCPERM_COLUMNS", "DOCTYPE_COLUMNS", "doctype_as_dict",
-    "save_definition", "validate_definition",
+    "BUILTIN_DOCTYPES", "DOCFIELD_COLUMNS", "DOCPERM_COLUMNS", "DOCTYPE_COLUMNS", "dynamic_link_fields",
+    "link_fields_to", "save_definition", "validate_definition",
 ]  # fmt: skip
 
 
