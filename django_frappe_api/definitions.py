@@ -20,11 +20,8 @@ from django.utils import timezone
 
 from . import exceptions
 from .backends import indexes
-from .definition_checks import BUILTIN_DOCTYPES, check_definition
+from .definition_checks import check_definition
 from .doctype_rows import (
-    DOCFIELD_COLUMNS,
-    DOCPERM_COLUMNS,
-    DOCTYPE_COLUMNS,
     as_stored,
     comparable,
     docfield_row,
@@ -35,11 +32,7 @@ from .doctype_rows import (
 from .meta import clear_meta_cache
 from .models import DocField, DocPerm, DocType
 
-# The column tables live in doctype_rows; re-exported for backends.orm.fields, which reads them from here.
-__all__ = [
-    "BUILTIN_DOCTYPES", "DOCFIELD_COLUMNS", "DOCPERM_COLUMNS", "DOCTYPE_COLUMNS", "dynamic_link_fields",
-    "link_fields_to", "save_definition", "validate_definition",
-]  # fmt: skip
+__all__ = ["dynamic_link_fields", "link_fields_to", "save_definition", "validate_definition"]
 
 
 def validate_definition(data: Any, *, known_doctypes: Iterable[str] = (), from_file: bool = False) -> dict[str, Any]:

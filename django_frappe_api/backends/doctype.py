@@ -43,11 +43,7 @@ _LIST_COLUMNS = {
 
 def _check_read(user: Any) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise exceptions.PermissionError(
-            f"User <strong>{permissions.GUEST}</strong> does not have doctype access via role permission "
-            f"for document <strong>{DOCTYPE}</strong>",
-            error_message=f"No permission for {DOCTYPE}",
-        )
+        raise permissions.permission_denied(DOCTYPE, user, "read")
 
 
 def _check_write(user: Any, right: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils.text import capfirst
 
-from ... import definitions, fieldtypes
+from ... import doctype_rows, fieldtypes
 from ...meta import PERMISSION_RIGHTS, FieldMeta, Meta, PermRule
 from ...models import DocField, DocPerm, DocType
 from .options import DERIVED_FROM_PARENT, ModelLookup, ModelOptions, parent_options
@@ -141,17 +141,17 @@ def _serialised(definition: dict[str, Any]) -> dict[str, Any]:
     standard = {"owner": "Administrator", "modified_by": "Administrator", "docstatus": 0, "parent": name,
                 "parenttype": "DocType"}
     result = {"name": name, "owner": "Administrator", "modified_by": "Administrator", "docstatus": 0, "idx": 0}
-    result.update({column: default(DocType, column) for column in definitions.DOCTYPE_COLUMNS})
+    result.update({column: default(DocType, column) for column in doctype_rows.DOCTYPE_COLUMNS})
     result.update(definition)
     result["fields"] = [
         {"name": f"{name}-field-{field['idx']}", **standard,
-         **{column: default(DocField, column) for column in definitions.DOCFIELD_COLUMNS},
+         **{column: default(DocField, column) for column in doctype_rows.DOCFIELD_COLUMNS},
          **field, "parentfield": "fields", "doctype": "DocField"}
         for field in definition["fields"]
     ]
     result["permissions"] = [
         {"name": f"{name}-perm-{idx}", **standard, "idx": idx,
-         **{right: default(DocPerm, column) for right, column in definitions.DOCPERM_COLUMNS.items()},
+         **{right: default(DocPerm, column) for right, column in doctype_rows.DOCPERM_COLUMNS.items()},
          **{key: int(value) if isinstance(value, bool) else value for key, value in permission.items()},
          "parentfield": "permissions", "doctype": "DocPerm"}
         for idx, permission in enumerate(definition["permissions"], start=1)
