@@ -49,6 +49,10 @@ def check_settings(app_configs, **kwargs) -> list:
     if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
         message = "FRAPPE_API['LOGIN_ATTEMPTS'] must be a non-negative integer."
         errors.append(Error(message, id="django_frappe_api.E004"))
+    timeout = value.get("COUNT_TIMEOUT_MS", 0)  # 0 or None: counts are never stopped
+    if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 0):
+        message = "FRAPPE_API['COUNT_TIMEOUT_MS'] must be None or a non-negative integer."
+        errors.append(Error(message, id="django_frappe_api.E009"))
     errors += _file_setting_errors(value)
     errors += _cors_errors(value.get("CORS_ALLOWED_ORIGINS", []))
     return errors

@@ -64,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "BULK_ASYNC_THRESHOLD": 20,
     # Largest `count` a v2 list with `include=count` reports (`count_capped` is true when it is reached).
     "COUNT_CAP": 1000,
+    # Milliseconds a v2 count (the count route, `include=count`) may run before the database stops it and the
+    # count is answered `null` (Frappe: one second). 0 or None: no limit. v1 counts are always exact.
+    "COUNT_TIMEOUT_MS": 1000,
     # Origins of browser front ends on another origin (Frappe's `allow_cors`): a list such as
     # ["http://localhost:5173"], or "*" for any origin (echoed, with credentials). Empty: no CORS headers.
     "CORS_ALLOWED_ORIGINS": [],
@@ -171,6 +174,11 @@ class APISettings:
     @property
     def COUNT_CAP(self) -> int:
         return int(self._get("COUNT_CAP"))
+
+    @property
+    def COUNT_TIMEOUT_MS(self) -> int | None:
+        value = self._get("COUNT_TIMEOUT_MS")
+        return int(value) if value else None
 
     @property
     def CORS_ALLOWED_ORIGINS(self) -> list[str] | str:

@@ -158,11 +158,14 @@ def meta_parts(doctype: str, parts: list[str]) -> dict[str, Any]:
     return result
 
 
-def count_part(count: int) -> dict[str, Any]:
+def count_part(count: int | None) -> dict[str, Any]:
     """``include=count`` of a v2 list, from rows counted up to ``COUNT_CAP``: the count and whether it got there.
 
-    As in Frappe, a count that reaches the cap is reported capped (the client shows "1000+").
+    As in Frappe, a count that reaches the cap is reported capped (the client shows "1000+"), and one stopped
+    by ``COUNT_TIMEOUT_MS`` is ``null``.
     """
+    if count is None:
+        return {"count": None, "count_capped": False}
     cap = api_settings.COUNT_CAP
     return {"count": min(count, cap), "count_capped": count >= cap}
 

@@ -72,7 +72,8 @@ class ListRequest:
 
     ``fields``, ``filters`` and ``or_filters`` are JSON text or decoded JSON; ``page_length`` ``None``
     means ``DEFAULT_PAGE_LENGTH`` and 0 "every row" (up to ``MAX_PAGE_LENGTH``); ``count_limit`` stops a
-    count there; ``host_params`` are the HTTP query parameters a registered model's FilterSet reads.
+    count there, and a count running longer than ``count_timeout_ms`` is stopped (``None``); ``host_params``
+    are the HTTP query parameters a registered model's FilterSet reads.
     """
 
     fields: Any = None
@@ -87,6 +88,7 @@ class ListRequest:
     default_order: bool = True
     distinct: bool = False
     count_limit: int | None = None
+    count_timeout_ms: int | None = None
     host_params: Any = None
 
     # v1 ``/api/resource/<doctype>`` (Frappe's frappe.api.v1 + frappe.client.get_list): names of the paging keys.
@@ -152,11 +154,13 @@ class ListRequest:
 
     @classmethod
     def from_v2_count(cls, form: dict[str, Any], *, host_params: Any = None) -> ListRequest:
-        """``GET /api/v2/doctype/<doctype>/count``: ``filters``, ``or_filters``, ``distinct``, ``limit``."""
+        """``GET /api/v2/doctype/<doctype>/count``: ``filters``, ``or_filters``, ``distinct``, ``limit``;
+        counted within ``COUNT_TIMEOUT_MS``."""
         filters, or_filters = cls._v2_json(form, "filters"), cls._v2_json(form, "or_filters")
         return cls(
             filters=filters, or_filters=or_filters, count_limit=cint(form.get(cls.V2_LIMIT)) or None,
-            distinct=sbool(form.get("distinct", False)) is True, host_params=host_params,
+            count_timeout_ms=api_settings.COUNT_TIMEOUT_MS, distinct=sbool(form.get("distinct", False)) is True,
+            host_params=host_params,
         )
 
     @classmethod
@@ -211,11 +215,11 @@ class ListRequest:
     def conditions_only(self) -> ListRequest:
         """The rows' conditions alone, which is all a count reads (its fields and order go unchecked)."""
         return ListRequest(filters=self.filters, or_filters=self.or_filters, parent=self.parent, default_order=False,
-                           host_params=self.host_params)
+                           count_timeout_ms=self.count_timeout_ms, host_params=self.host_params)
 
-    def counting(self, limit: int | None) -> ListRequest:
-        """The same rows, counted up to ``limit`` (v2's ``include=count``)."""
-        return dataclasses.replace(self, count_limit=limit)
+    def counting(self, limit: int | None, timeout_ms: int | None = None) -> ListRequest:
+        """The same rows, counted up to ``limit`` within ``timeout_ms`` (v2's ``include=count``)."""
+        return dataclasses.replace(self, count_limit=limit, count_timeout_ms=timeout_ms)
 
     # -- v2 parsing --------------------------------------------------------------------------------
 

@@ -41,3 +41,18 @@ def test_bad_count_cap_is_e002(settings, value):
     settings.FRAPPE_API = {"COUNT_CAP": value}
 
     assert [m.id for m in checks.check_settings(None)] == ["django_frappe_api.E002"]
+
+
+@pytest.mark.parametrize("value", [-1, "1000", 1.5, True])
+def test_bad_count_timeout_is_e009(settings, value):
+    settings.FRAPPE_API = {"COUNT_TIMEOUT_MS": value}
+
+    assert [m.id for m in checks.check_settings(None)] == ["django_frappe_api.E009"]
+
+
+@pytest.mark.parametrize(("value", "budget"), [(None, None), (0, None), (250, 250)])
+def test_count_timeout_none_or_zero_means_no_budget(settings, value, budget):
+    settings.FRAPPE_API = {"COUNT_TIMEOUT_MS": value}
+
+    assert checks.check_settings(None) == []
+    assert budget == api_settings.COUNT_TIMEOUT_MS

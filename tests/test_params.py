@@ -133,9 +133,11 @@ def test_v2_count():
                                         host_params={"q": "x"})
 
     assert request == ListRequest(filters=[["status", "=", "Open"]], distinct=True, count_limit=50,
-                                  host_params={"q": "x"})
-    assert ListRequest.from_v2_count({"limit": "0", "distinct": "yes"}) == ListRequest()
+                                  count_timeout_ms=1000, host_params={"q": "x"})
+    assert ListRequest.from_v2_count({"limit": "0", "distinct": "yes"}) == ListRequest(count_timeout_ms=1000)
     assert ListRequest(filters=FILTERS).counting(1000) == ListRequest(filters=FILTERS, count_limit=1000)
+    assert ListRequest(filters=FILTERS).counting(1000, 50) == ListRequest(filters=FILTERS, count_limit=1000,
+                                                                          count_timeout_ms=50)
 
 
 def test_client_defaults():

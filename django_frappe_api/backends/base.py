@@ -39,8 +39,9 @@ class DocumentBackend(Protocol):
         """Rows of a list request, as dicts (or lists when ``query.as_dict`` is false)."""
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
-                  limit: int | None = None) -> int:
-        """Number of rows matching the query's conditions."""
+                  limit: int | None = None, timeout_ms: int | None = None) -> int | None:
+        """Number of rows matching the query's conditions, at most ``limit``; ``None`` when counting took
+        longer than ``timeout_ms`` (no limit when ``None``)."""
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
         """One document with its child rows, or ``None``."""
@@ -111,7 +112,7 @@ class ParentRowsBackend:
         self._refuse_list(query.meta)
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
-                  limit: int | None = None) -> int:
+                  limit: int | None = None, timeout_ms: int | None = None) -> int | None:
         self._refuse_list(query.meta)
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:

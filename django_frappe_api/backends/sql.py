@@ -40,6 +40,7 @@ from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
 from .base import get_backend
+from .statement_timeout import run_within
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
@@ -208,14 +209,14 @@ class SQLBackend:
         return result
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
-                  limit: int | None = None) -> int:
+                  limit: int | None = None, timeout_ms: int | None = None) -> int | None:
         queryset, aliases, where = self._filtered(query, row_condition)
         queryset = aliases.apply(queryset).filter(where)
         if distinct:  # rows repeated by child-table joins count once
             queryset = queryset.values("pk").distinct()
         if limit:  # COUNT over a LIMITed subquery: the database stops after `limit` rows
-            return queryset[:limit].count()
-        return queryset.count()
+            queryset = queryset[:limit]
+        return run_within(queryset.count, using=queryset.db, timeout_ms=timeout_ms)
 
 
 def rows_from_values(query: ListQuery, values: list[Any]) -> list[Any]:

@@ -36,9 +36,10 @@ def get_list(doctype: str, request: ListRequest | None = None, *, user: Any, **p
     return _ListRun(doctype, request, user).rows()
 
 
-def get_list_and_count(doctype: str, request: ListRequest, *, user: Any) -> tuple[list[Any], int]:
+def get_list_and_count(doctype: str, request: ListRequest, *, user: Any) -> tuple[list[Any], int | None]:
     """A page of rows and the number of rows matching the same conditions, up to ``request.count_limit``
-    (v2's ``include=count``): permissions are checked and the conditions resolved once for both."""
+    (v2's ``include=count``): permissions are checked and the conditions resolved once for both. The count
+    is ``None`` when it ran longer than ``request.count_timeout_ms``."""
     whole = whole_request_backend(doctype)
     if whole is not None:  # counted as get_count counts it, apart from the rows
         return whole.serve_list(request, user=user), get_count(doctype, request, user=user)
@@ -46,7 +47,7 @@ def get_list_and_count(doctype: str, request: ListRequest, *, user: Any) -> tupl
     rows = run.rows()
     _check_count_limit(request.count_limit)
     return rows, run.backend.get_count(run.query, run.row_condition, distinct=request.distinct,
-                                       limit=request.count_limit)
+                                       limit=request.count_limit, timeout_ms=request.count_timeout_ms)
 
 
 class _ListRun:
@@ -149,9 +150,10 @@ def _nest_children(meta: Meta, perm_meta: Meta, rows: list[Any], tables: list[Fi
                 row.pop(name_position)
 
 
-def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **params: Any) -> int:
+def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **params: Any) -> int | None:
     """Number of rows the user may read that match the request's filters, counted up to its
-    ``count_limit`` (keyword form: ``get_count("ToDo", user=user, filters=..., limit=100)``)."""
+    ``count_limit`` (keyword form: ``get_count("ToDo", user=user, filters=..., limit=100)``); ``None`` when
+    counting ran longer than its ``count_timeout_ms`` (exact, however long, when that is ``None``)."""
     if "limit" in params:
         params["count_limit"] = params.pop("limit")
     request = _list_request(request, params)
@@ -164,7 +166,8 @@ def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **
     row_condition = None if meta.istable else permissions.list_condition(
         perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
     )
-    return backend.get_count(query, row_condition, distinct=request.distinct, limit=limit)
+    return backend.get_count(query, row_condition, distinct=request.distinct, limit=limit,
+                             timeout_ms=request.count_timeout_ms)
 
 
 def _check_count_limit(limit: int | None) -> int | None:

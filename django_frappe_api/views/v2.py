@@ -72,12 +72,12 @@ class DocumentViewSet(V2ViewSet):
         parts = include.parse_include(self.form.get("include"), include.LIST_PARTS)
         limit, page = list_request.page_length, list_request.with_lookahead()
         if "count" in parts:
-            rows, count = document.get_list_and_count(doctype, page.counting(api_settings.COUNT_CAP),
-                                                      user=request.user)
+            counted = page.counting(api_settings.COUNT_CAP, api_settings.COUNT_TIMEOUT_MS)
+            rows, count = document.get_list_and_count(doctype, counted, user=request.user)
         else:
             rows, count = document.get_list(doctype, page, user=request.user), None
         extra: dict[str, Any] = {"has_next_page": len(rows) > limit}
-        if count is not None:
+        if "count" in parts:
             extra.update(include.count_part(count))
         return self.respond(rows[:limit], extra=extra)
 
@@ -142,7 +142,9 @@ class DocTypeViewSet(V2ViewSet):
 
     def count(self, request, doctype: str):
         count_request = ListRequest.from_v2_count(self.form, host_params=request.query_params)
-        return self.respond(document.get_count(doctype, count_request, user=request.user))
+        count = document.get_count(doctype, count_request, user=request.user)
+        # A count stopped by COUNT_TIMEOUT_MS is an explicit `"data": null`, not a body without data.
+        return self.respond(count, extra={"data": None} if count is None else None)
 
     def search(self, request, doctype: str):
         """Link-field search: ``[{"value", "label"?, "description"}]``, privately cacheable for a minute;
