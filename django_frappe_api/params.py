@@ -33,6 +33,7 @@ from .filters import load_json_param
 LIST_PARAMETERS = frozenset({
     "fields", "filters", "or_filters", "order_by", "group_by", "limit", "limit_start", "limit_page_length",
     "start", "page_length", "as_dict", "include", "parent", "debug", "expand", "expand_links", "distinct", "cmd",
+    "cursor",
 })
 # Largest OFFSET/LIMIT every supported database takes (a signed 64-bit integer).
 MAX_SQL_INTEGER = 2**63 - 1
@@ -73,7 +74,8 @@ class ListRequest:
     ``fields``, ``filters`` and ``or_filters`` are JSON text or decoded JSON; ``page_length`` ``None``
     means ``DEFAULT_PAGE_LENGTH`` and 0 "every row" (up to ``MAX_PAGE_LENGTH``); ``count_limit`` stops a
     count there, and a count running longer than ``count_timeout_ms`` is stopped (``None``); ``host_params``
-    are the HTTP query parameters a registered model's FilterSet reads.
+    are the HTTP query parameters a registered model's FilterSet reads; ``cursor`` asks for keyset paging
+    (``""``: from the first row) and is ``None`` for offset paging only.
     """
 
     fields: Any = None
@@ -89,6 +91,7 @@ class ListRequest:
     distinct: bool = False
     count_limit: int | None = None
     count_timeout_ms: int | None = None
+    cursor: str | None = None
     host_params: Any = None
 
     # v1 ``/api/resource/<doctype>`` (Frappe's frappe.api.v1 + frappe.client.get_list): names of the paging keys.
@@ -138,6 +141,7 @@ class ListRequest:
         """``GET /api/v2/document/<doctype>``: JSON parameters type-checked, ``start``/``limit`` paging.
 
         ``page_length`` is v2's ``limit`` (0 asks for no rows, only ``has_next_page``); see ``with_lookahead``.
+        ``cursor`` (beyond Frappe) pages by keyset: empty for the first page, then a ``next_cursor``.
         """
         fields, filters, or_filters = (cls._v2_json(form, key) for key in cls.V2_JSON_PARAMS)
         order_by, group_by = cls._v2_string(form, "order_by"), cls._v2_string(form, "group_by")
@@ -146,10 +150,16 @@ class ListRequest:
         if start < 0 or limit < 0:
             raise exceptions.FrappeValueError("'start' and 'limit' must be non-negative integers")
         sql_integer(start, "start")
+        cursor = form.get("cursor")
+        if cursor is not None and not isinstance(cursor, str):
+            raise exceptions.FrappeValueError("'cursor' must be a string")
+        if cursor and start:
+            raise exceptions.ValidationError("'start' cannot be combined with a cursor: the cursor says where to go on")
         return cls(
             fields=fields, filters=filters, or_filters=or_filters, order_by=order_by, group_by=group_by,
             start=start, page_length=min(limit, api_settings.MAX_PAGE_LENGTH),
-            as_dict=bool(form.get("as_dict", True)), parent=form.get("parent") or None, host_params=host_params,
+            as_dict=bool(form.get("as_dict", True)), parent=form.get("parent") or None, cursor=cursor,
+            host_params=host_params,
         )
 
     @classmethod

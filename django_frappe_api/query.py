@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import exceptions, fieldtypes
+from .cursor import Keyset
 from .field_access import FieldAccess
 from .field_refs import FieldRef, FieldResolver, FilterItem
 from .filters import load_json_param, parse_filters
@@ -74,6 +75,8 @@ class ListQuery:
     parent_doctype: str | None = None
     # The request's query parameters, for a registered model's django-filter FilterSet (``filterset_class``).
     host_params: Any = None
+    # Keyset paging (v2 ``cursor``): rows after ``keyset.after`` in ``order`` then ``name``; ``None``: offset only.
+    keyset: Keyset | None = None
 
     @classmethod
     def build(cls, meta: Meta, *, access: FieldAccess | None = None, **params: Any) -> ListQuery:
@@ -99,6 +102,10 @@ class ListQuery:
         has_aggregate = any(item.aggregate for item in select)
         if not order and request.default_order and not distinct and not has_aggregate and not group_refs:
             order = parse_order_by(meta.default_order_by, FieldResolver(meta, None), select)
+        keyset = None
+        if request.cursor is not None:
+            _check_keyset(order, distinct or has_aggregate or bool(group_refs))
+            keyset = Keyset.from_request(meta, request, len(order) + 1)
         return cls(
             meta=meta,
             select=select,
@@ -112,11 +119,23 @@ class ListQuery:
             as_dict=request.as_dict,
             parent_doctype=request.parent,
             host_params=request.host_params,
+            keyset=keyset,
         )
 
     @property
     def is_aggregate(self) -> bool:
         return bool(self.group_by) or any(item.aggregate for item in self.select)
+
+
+def _check_keyset(order: list[OrderItem], grouped: bool) -> None:
+    """A cursor follows the document's own columns: no grouping, no sort by an aggregate or another DocType."""
+    if grouped:
+        raise exceptions.ValidationError("A cursor cannot page grouped, distinct or aggregated rows")
+    for item in order:
+        if item.ref is None or item.ref.via:
+            raise exceptions.ValidationError(
+                f"A cursor cannot page a list sorted by {item.key}: sort by the DocType's own fields"
+            )
 
 
 def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:

@@ -43,6 +43,9 @@ class DocumentBackend(Protocol):
         """Number of rows matching the query's conditions, at most ``limit``; ``None`` when counting took
         longer than ``timeout_ms`` (no limit when ``None``)."""
 
+    def get_sort_keys(self, query: ListQuery, row_condition: Q | None, position: int) -> list[Any] | None:
+        """The sort values, then ``name``, of the row at ``position`` of a keyset page (its ``next_cursor``)."""
+
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
         """One document with its child rows, or ``None``."""
 
@@ -113,6 +116,9 @@ class ParentRowsBackend:
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
                   limit: int | None = None, timeout_ms: int | None = None) -> int | None:
+        self._refuse_list(query.meta)
+
+    def get_sort_keys(self, query: ListQuery, row_condition: Q | None, position: int) -> list[Any] | None:
         self._refuse_list(query.meta)
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:

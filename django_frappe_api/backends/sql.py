@@ -40,7 +40,8 @@ from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
 from .base import get_backend
-from .statement_timeout import run_within
+from .keyset import keyset_page
+from .statement_timeout import count_within
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
@@ -126,16 +127,15 @@ class SQLBackend:
         queryset, aliases, where = self._filtered(query, row_condition)
         select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
         group_columns = [self.column(aliases, ref) for ref in query.group_by]
-        order_columns = [
-            (self.order_expression(self.column(aliases, item.ref)) if item.ref is not None
-             else F(_aggregate_alias(query, item.key)), item.descending,
-             item.ref is not None and self.not_null(self.column(aliases, item.ref)))
-            for item in query.order
-        ]
+        order_columns = self._order_columns(query, aliases)
+        name_column = self.column(aliases, FieldRef("name", "Data")) if query.keyset is not None else None
         grouped = query.is_aggregate or query.distinct
         shown = {column.lookup for column in select_columns.values()} | {c.lookup for c in group_columns}
         queryset = aliases.apply(queryset, frozenset(shown)).filter(where)
         if not grouped:
+            if query.keyset is not None:
+                queryset, order_columns, _ = keyset_page(query, queryset, order_columns,
+                                                         (F(name_column.lookup), self.not_null(name_column)))
             queryset = self._page(self._order(queryset, order_columns), query)
             return self.project(query, queryset, select_columns)
         group_lookups = [column.lookup for column in group_columns]
@@ -149,6 +149,27 @@ class SQLBackend:
             values = values.annotate(**annotations) if annotations else values.distinct()
             rows = self._page(self._order(values, order_columns), query)
         return self._finish_values(query, rows, select_columns)
+
+    def _order_columns(self, query: ListQuery, aliases: Aliases) -> list[tuple[Any, bool, bool]]:
+        """``(expression, descending, not_null)`` per sort key."""
+        return [
+            (self.order_expression(self.column(aliases, item.ref)) if item.ref is not None
+             else F(_aggregate_alias(query, item.key)), item.descending,
+             item.ref is not None and self.not_null(self.column(aliases, item.ref)))
+            for item in query.order
+        ]
+
+    def get_sort_keys(self, query: ListQuery, row_condition: Q | None, position: int) -> list[Any] | None:
+        """The sort values (then ``name``) of the page's row at ``position``, for a keyset ``next_cursor``."""
+        queryset, aliases, where = self._filtered(query, row_condition)
+        order_columns = self._order_columns(query, aliases)
+        name_column = self.column(aliases, FieldRef("name", "Data"))
+        queryset = aliases.apply(queryset).filter(where)
+        queryset, order_columns, keys = keyset_page(query, queryset, order_columns,
+                                                    (F(name_column.lookup), self.not_null(name_column)), shown=True)
+        offset = query.start + position
+        found = list(self._order(queryset, order_columns).values_list(*keys)[offset : offset + 1])
+        return list(found[0]) if found else None
 
     def _aggregates(self, query: ListQuery, select_columns: dict[str, Column]) -> dict[str, Any]:
         annotations = {}
@@ -216,7 +237,7 @@ class SQLBackend:
             queryset = queryset.values("pk").distinct()
         if limit:  # COUNT over a LIMITed subquery: the database stops after `limit` rows
             queryset = queryset[:limit]
-        return run_within(queryset.count, using=queryset.db, timeout_ms=timeout_ms)
+        return count_within(queryset, timeout_ms=timeout_ms)
 
 
 def rows_from_values(query: ListQuery, values: list[Any]) -> list[Any]:

@@ -1,30 +1,26 @@
-"""A query run under a time budget on every database: the answer, or ``None`` when the budget ran out.
+"""A count run under a time budget on every database: the count, or ``None`` when the budget ran out.
 
 Usage::
 
-    count = run_within(queryset.count, using=queryset.db, timeout_ms=1000)   # None: stopped by the database
+    count = count_within(queryset, timeout_ms=1000)   # None: the database stopped it
 
 v2 counts answer ``null`` rather than keep the database busy (Frappe's one-second count rule). Each engine
-stops the statement itself, so the work really ends:
+stops the statement itself, so the work really ends, and the request's transaction stays usable:
 
-- PostgreSQL: ``statement_timeout`` set local to the transaction, restored after the query;
-- MariaDB ``max_statement_time`` / MySQL ``max_execution_time``, set for the session and restored;
-- SQLite: a progress handler that interrupts the statement once the budget is spent.
-
-The query runs in a savepoint (``transaction.atomic``), so a stopped statement rolls back to it and the
-surrounding transaction stays usable (PostgreSQL would otherwise refuse every later statement).
+- PostgreSQL: ``statement_timeout`` set local to a savepoint that is rolled back after the count (a stopped
+  statement aborts the transaction up to it, and the rollback restores the setting either way);
+- MariaDB: one statement, ``SET STATEMENT max_statement_time=<s> FOR SELECT COUNT(*) ...`` (MySQL: the
+  ``MAX_EXECUTION_TIME`` hint); an interrupted statement leaves the transaction as it was;
+- SQLite: a progress handler interrupts the statement once the budget is spent (no SQL of its own).
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import DatabaseError, connections, transaction
-
-T = TypeVar("T")
+from django.db.models import QuerySet
 
 # How often SQLite's progress handler looks at the clock, in virtual machine instructions.
 SQLITE_CHECK_EVERY = 1000
@@ -32,28 +28,17 @@ _PG_QUERY_CANCELED = "57014"
 _MYSQL_TIMEOUT_CODES = {1969, 3024}  # MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT
 
 
-class _Stopped(Exception):
-    """The database stopped the statement because the budget ran out."""
-
-
-def run_within(run: Callable[[], T], *, using: str, timeout_ms: int | None) -> T | None:
-    """``run()`` stopped by the database after ``timeout_ms`` milliseconds (``None``/0: no limit)."""
-    if not timeout_ms:
-        return run()
-    connection = connections[using]
-    budget = _BUDGETS.get(connection.vendor)
-    if budget is None:
-        return run()
+def count_within(queryset: QuerySet, *, timeout_ms: int | None) -> int | None:
+    """``queryset.count()``, stopped by the database after ``timeout_ms`` milliseconds (``None``/0: no limit)."""
+    connection = connections[queryset.db]
+    if not timeout_ms or connection.vendor not in _COUNTERS:
+        return queryset.count()
     try:
-        with transaction.atomic(using=using), budget(connection, timeout_ms):
-            try:
-                return run()
-            except DatabaseError as error:
-                if _is_timeout(connection.vendor, error):
-                    raise _Stopped from error
-                raise
-    except _Stopped:
-        return None
+        return _COUNTERS[connection.vendor](connection, queryset, timeout_ms)
+    except DatabaseError as error:
+        if _is_timeout(connection.vendor, error):
+            return None
+        raise
 
 
 def _is_timeout(vendor: str, error: DatabaseError) -> bool:
@@ -65,50 +50,38 @@ def _is_timeout(vendor: str, error: DatabaseError) -> bool:
     return "interrupted" in str(cause)
 
 
-@contextlib.contextmanager
-def _postgresql(connection: Any, timeout_ms: int) -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
-                       [f"{int(timeout_ms)}ms"])
-        previous = cursor.fetchone()[0]
-    yield
-    # Reached only when the query finished: a stopped one rolls its savepoint back, and the setting with it.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-
-
-@contextlib.contextmanager
-def _mysql(connection: Any, timeout_ms: int) -> Iterator[None]:
-    # MariaDB counts seconds (fractions allowed) for every statement; MySQL milliseconds for SELECTs.
-    variable, value = (("max_statement_time", timeout_ms / 1000) if connection.mysql_is_mariadb
-                       else ("max_execution_time", int(timeout_ms)))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT @@SESSION.{variable}")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"SET SESSION {variable} = %s", [value])
-    try:
-        yield
-    finally:
+def _postgresql(connection: Any, queryset: QuerySet, timeout_ms: int) -> int:
+    with transaction.atomic(using=queryset.db):
         with connection.cursor() as cursor:
-            cursor.execute(f"SET SESSION {variable} = %s", [previous])
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(timeout_ms)}ms"])
+        try:
+            return queryset.count()
+        finally:
+            transaction.set_rollback(True, using=queryset.db)  # the savepoint goes, and the setting with it
 
 
-@contextlib.contextmanager
-def _sqlite(connection: Any, timeout_ms: int) -> Iterator[None]:
+def _mysql(connection: Any, queryset: QuerySet, timeout_ms: int) -> int:
+    sql, params = queryset.values("pk").query.sql_with_params()
+    if connection.mysql_is_mariadb:  # seconds, fractions allowed
+        statement = f"SET STATEMENT max_statement_time={timeout_ms / 1000:.3f} FOR SELECT COUNT(*) FROM ({sql}) _c"
+    else:
+        statement = f"SELECT /*+ MAX_EXECUTION_TIME({int(timeout_ms)}) */ COUNT(*) FROM ({sql}) _c"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return int(cursor.fetchone()[0])
+
+
+def _sqlite(connection: Any, queryset: QuerySet, timeout_ms: int) -> int:
     deadline = time.monotonic() + timeout_ms / 1000
     connection.ensure_connection()
     raw = connection.connection
     raw.set_progress_handler(lambda: int(time.monotonic() > deadline), SQLITE_CHECK_EVERY)
     try:
-        yield
+        return queryset.count()
     finally:
         raw.set_progress_handler(None, 0)
 
 
-_BUDGETS: dict[str, Callable[[Any, int], contextlib.AbstractContextManager[None]]] = {
-    "postgresql": _postgresql,
-    "mysql": _mysql,
-    "sqlite": _sqlite,
-}
+_COUNTERS = {"postgresql": _postgresql, "mysql": _mysql, "sqlite": _sqlite}
 
-__all__ = ["run_within"]
+__all__ = ["count_within"]

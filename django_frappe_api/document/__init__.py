@@ -27,7 +27,7 @@ from .operations import (
     save_doc,
     set_value,
 )
-from .read import get_all, get_count, get_doc, get_list, get_list_and_count, load_doc
+from .read import get_all, get_count, get_doc, get_list, get_list_and_count, get_list_page, load_doc
 from .rename import rename_doc
 from .validation import validate_doc
 from .values import doc_from_values, new_doc
@@ -36,6 +36,6 @@ from .versions import version_diff
 __all__ = [
     "check_if_latest", "check_permission", "copy_doc", "delete_child", "delete_doc", "doc_from_values",
     "expand_doc_links", "expand_list_links", "get_all", "get_count", "get_doc", "get_doc_permissions",
-    "get_list", "get_list_and_count", "has_permission", "insert_child", "insert_doc", "load_doc", "new_doc",
-    "rename_doc", "save_doc", "set_value", "update_doc", "validate_doc", "version_diff",
+    "get_list", "get_list_and_count", "get_list_page", "has_permission", "insert_child", "insert_doc", "load_doc",
+    "new_doc", "rename_doc", "save_doc", "set_value", "update_doc", "validate_doc", "version_diff",
 ]  # fmt: skip

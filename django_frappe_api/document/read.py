@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import exceptions, permissions
 from ..backends.base import get_backend, whole_request_backend
 from ..conf import api_settings
+from ..cursor import encode_cursor
 from ..field_access import FieldAccess
 from ..filters import load_json_param
 from ..meta import FieldMeta, Meta, get_meta
@@ -48,6 +49,31 @@ def get_list_and_count(doctype: str, request: ListRequest, *, user: Any) -> tupl
     _check_count_limit(request.count_limit)
     return rows, run.backend.get_count(run.query, run.row_condition, distinct=request.distinct,
                                        limit=request.count_limit, timeout_ms=request.count_timeout_ms)
+
+
+def get_list_page(doctype: str, request: ListRequest, *, limit: int, user: Any, count: bool = False,
+                  ) -> tuple[list[Any], int | None, str | None]:
+    """A v2 page of ``limit`` rows (``request`` asks for one more, to know of a next page), the count of the
+    matching rows when ``count`` (up to ``request.count_limit``), and the keyset ``next_cursor`` after the
+    page when ``request.cursor`` is set and more rows follow (``None`` otherwise)."""
+    whole = whole_request_backend(doctype)
+    if whole is not None:
+        if request.cursor is not None:
+            raise exceptions.ValidationError(f"A cursor cannot page {doctype} lists: use start")
+        rows = whole.serve_list(request, user=user)
+        return rows, get_count(doctype, request, user=user) if count else None, None
+    run = _ListRun(doctype, request, user)
+    rows = run.rows()
+    total = None
+    if count:
+        _check_count_limit(request.count_limit)
+        total = run.backend.get_count(run.query, run.row_condition, distinct=request.distinct,
+                                      limit=request.count_limit, timeout_ms=request.count_timeout_ms)
+    next_cursor = None
+    if request.cursor is not None and limit and len(rows) > limit:
+        keys = run.backend.get_sort_keys(run.query, run.row_condition, limit - 1)
+        next_cursor = None if keys is None else encode_cursor(run.meta, request, keys)
+    return rows, total, next_cursor
 
 
 class _ListRun:

@@ -72,13 +72,14 @@ class DocumentViewSet(V2ViewSet):
         parts = include.parse_include(self.form.get("include"), include.LIST_PARTS)
         limit, page = list_request.page_length, list_request.with_lookahead()
         if "count" in parts:
-            counted = page.counting(api_settings.COUNT_CAP, api_settings.COUNT_TIMEOUT_MS)
-            rows, count = document.get_list_and_count(doctype, counted, user=request.user)
-        else:
-            rows, count = document.get_list(doctype, page, user=request.user), None
+            page = page.counting(api_settings.COUNT_CAP, api_settings.COUNT_TIMEOUT_MS)
+        rows, count, next_cursor = document.get_list_page(doctype, page, limit=limit, user=request.user,
+                                                          count="count" in parts)
         extra: dict[str, Any] = {"has_next_page": len(rows) > limit}
         if "count" in parts:
             extra.update(include.count_part(count))
+        if list_request.cursor is not None:  # beyond Frappe: only a request with `cursor` gets the key
+            extra["next_cursor"] = next_cursor
         return self.respond(rows[:limit], extra=extra)
 
     def create(self, request, doctype: str):

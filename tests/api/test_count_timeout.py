@@ -10,7 +10,8 @@ from django.db import connection
 
 from django_frappe_api import document
 from django_frappe_api.backends.sql import SQLBackend
-from django_frappe_api.backends.statement_timeout import run_within
+from django_frappe_api.backends.statement_timeout import count_within
+from django_frappe_api.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,8 @@ def slow_condition(ways: int) -> str:
             f"SELECT COUNT(*) FROM {tables}) > 0")
 
 
-def slow_count(ways: int = SLOW) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM django_frappe_api_document WHERE {slow_condition(ways)}")
-        return cursor.fetchone()[0]
+def slow_documents(ways: int = SLOW):
+    return Document.objects.filter(doctype_id="ToDo").extra(where=[slow_condition(ways)])
 
 
 def session_timeout() -> object:
@@ -66,7 +65,8 @@ def two(todo, admin_user):
 def test_a_query_over_budget_is_stopped_and_the_transaction_goes_on(two, admin_user):
     before = session_timeout()
 
-    assert run_within(slow_count, using="default", timeout_ms=20) is None
+    assert count_within(slow_documents(), timeout_ms=20) is None
+    assert count_within(slow_documents()[:1], timeout_ms=20) is None
 
     assert session_timeout() == before
     assert document.get_count("ToDo", user=admin_user, filters={"name": "a"}) == 1  # nothing left behind
@@ -78,10 +78,11 @@ def test_a_query_over_budget_is_stopped_and_the_transaction_goes_on(two, admin_u
 def test_a_query_within_budget_answers_and_leaves_the_setting_as_it_was(two, admin_user):
     before = session_timeout()
 
-    assert run_within(lambda: document.get_count("ToDo", user=admin_user), using="default", timeout_ms=5000) == 2
+    assert count_within(Document.objects.filter(doctype_id="ToDo"), timeout_ms=5000) == 2
+    assert count_within(Document.objects.filter(doctype_id="ToDo")[:1], timeout_ms=5000) == 1
 
     assert session_timeout() == before
-    assert run_within(lambda: slow_count(MODERATE), using="default", timeout_ms=None) == 2  # no budget: no stop
+    assert count_within(slow_documents(MODERATE), timeout_ms=None) == 2  # no budget: no stop
 
 
 def test_include_count_is_null_when_counting_takes_too_long(admin_client, two, settings, slow_lists):
