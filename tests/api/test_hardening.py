@@ -283,6 +283,7 @@ def test_database_errors_never_reach_exc_type(admin_client, todo, api_version, m
             cursor.execute("SELECT * FROM no_such_table_at_all")
 
     monkeypatch.setattr(document, "get_list", broken)
+    monkeypatch.setattr(document, "get_list_page", broken)  # the v2 list
 
     response = admin_client.get(resource(api_version))
 

@@ -163,3 +163,21 @@ def test_start_still_pages_and_a_cursor_may_begin_after_it(admin_client, todos):
 
 def names_of(body: dict) -> list[str]:
     return [row["name"] for row in body["data"]]
+
+
+@pytest.mark.parametrize("order_by", [None, "subject asc", "amount desc"])
+def test_cursor_walks_either_storage_like_offset_paging(storage, admin_client, admin_user, order_by):
+    for subject, amount in [("b", 5), ("a", 5), ("c", 1), ("a", 2), ("d", 5)]:
+        document.insert_doc(storage.doctype, {"subject": subject, "amount": amount, "status": "Open"},
+                            user=admin_user)
+    url = f"/api/v2/document/{storage.doctype}"
+    params = {"order_by": order_by} if order_by else {}
+    seen, cursor = [], ""
+    while cursor is not None:
+        body = admin_client.get(url, {"limit": 2, "cursor": cursor, **params}).json()
+        seen += [row["name"] for row in body["data"]]
+        cursor = body["next_cursor"]
+
+    full = f"{order_by or 'modified desc'}, name {(order_by or 'desc').split()[-1]}"
+    assert seen == [row["name"] for row in admin_client.get(url, {"limit": 100, "order_by": full}).json()["data"]]
+    assert len(seen) == 5
