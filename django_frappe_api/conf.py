@@ -70,6 +70,8 @@ DEFAULTS: dict[str, Any] = {
     # Origins of browser front ends on another origin (Frappe's `allow_cors`): a list such as
     # ["http://localhost:5173"], or "*" for any origin (echoed, with credentials). Empty: no CORS headers.
     "CORS_ALLOWED_ORIGINS": [],
+    # Alias in DATABASES that `django_frappe_api.routers.ReplicaRouter` sends the reads of GET REST requests to.
+    "READ_REPLICA": "replica",
 }
 
 
@@ -90,6 +92,10 @@ class APISettings:
     @property
     def MAX_BODY_SIZE(self) -> int:
         return int(self._get("MAX_BODY_SIZE"))
+
+    @property
+    def READ_REPLICA(self) -> str:
+        return str(self._get("READ_REPLICA"))
 
     @property
     def META_CACHE(self) -> str:

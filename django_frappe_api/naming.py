@@ -19,7 +19,7 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -166,26 +166,31 @@ def _expand_part(part: str, doc: dict[str, Any]) -> str:
 
 
 def next_series_value(prefix: str) -> int:
-    """Atomically increment the counter of ``prefix`` and return the new value."""
-    with transaction.atomic(using=Series.objects.db):
-        if connections[Series.objects.db].vendor == "mysql":
-            _mysql_increment(prefix)
-            return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
-        updated = Series.objects.filter(name=prefix).update(current=F("current") + 1)
+    """Atomically increment the counter of ``prefix`` and return the new value.
+
+    Every statement, the read of the new value included, runs on the write alias: a router that sends reads
+    to a replica must not serve a counter that is behind the primary's."""
+    alias = router.db_for_write(Series)
+    series = Series.objects.db_manager(alias)
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "mysql":
+            _mysql_increment(alias, prefix)
+            return series.filter(name=prefix).values_list("current", flat=True).get()
+        updated = series.filter(name=prefix).update(current=F("current") + 1)
         if not updated:
             try:
-                with transaction.atomic():
-                    Series.objects.create(name=prefix, current=1)
+                with transaction.atomic(using=alias):
+                    series.create(name=prefix, current=1)
                 return 1
             except IntegrityError:
-                Series.objects.filter(name=prefix).update(current=F("current") + 1)
-        return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
+                series.filter(name=prefix).update(current=F("current") + 1)
+        return series.filter(name=prefix).values_list("current", flat=True).get()
 
 
-def _mysql_increment(prefix: str) -> None:
+def _mysql_increment(alias: str, prefix: str) -> None:
     """One upsert. InnoDB keeps a shared lock on the key after a duplicate-key error, so two requests
     that both try to create a new prefix and then update it would deadlock; an upsert locks exclusively."""
-    connection = connections[Series.objects.db]
+    connection = connections[alias]
     table = connection.ops.quote_name(Series._meta.db_table)
     name, current = (connection.ops.quote_name(Series._meta.get_field(f).column) for f in ("name", "current"))
     with connection.cursor() as cursor:
@@ -204,11 +209,13 @@ def next_autoincrement(meta: Meta) -> int:
 def advance_autoincrement(meta: Meta, value: int) -> None:
     """After an explicit integer name, the counter continues above it (never below)."""
     key = _autoincrement_key(meta)
-    with transaction.atomic():
-        if not Series.objects.filter(name=key, current__lt=value).update(current=value):
+    alias = router.db_for_write(Series)
+    series = Series.objects.db_manager(alias)
+    with transaction.atomic(using=alias):
+        if not series.filter(name=key, current__lt=value).update(current=value):
             try:
-                with transaction.atomic():
-                    Series.objects.create(name=key, current=value)
+                with transaction.atomic(using=alias):
+                    series.create(name=key, current=value)
             except IntegrityError:
                 pass  # the counter exists and is already at or above ``value``
 

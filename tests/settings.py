@@ -19,6 +19,8 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+# A second alias on the same database, as a read replica would be; only tests that name it use it.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

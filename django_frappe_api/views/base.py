@@ -20,7 +20,7 @@ from django.db import transaction
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
-from .. import authentication, cors, envelopes, exceptions, messages, parsers
+from .. import authentication, cors, envelopes, exceptions, messages, parsers, routers
 from .. import response as method_response
 from ..authentication import FrappeSessionAuthentication, TokenAuthentication
 from ..conf import api_settings
@@ -66,10 +66,19 @@ class FrappeViewSet(ViewSet):
     content_negotiation_class = FirstRendererNegotiation
     # REST routes roll reads back as Frappe does; RPC methods may write on GET (sessions, keys).
     rollback_reads = False
+    # Its GET/HEAD requests only read, so their reads may come from a replica (routers.ReplicaRouter).
+    replica_reads = False
 
     def dispatch(self, request, *args, **kwargs):
         messages.reset()
         method_response.reset()
+        read_only = request.method in ("GET", "HEAD", "QUERY")
+        if read_only and self.replica_reads:
+            with routers.read_only():
+                return self.dispatch_atomic(request, *args, read_only=read_only, **kwargs)
+        return self.dispatch_atomic(request, *args, read_only=read_only, **kwargs)
+
+    def dispatch_atomic(self, request, *args, read_only: bool, **kwargs):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         try:
@@ -77,7 +86,7 @@ class FrappeViewSet(ViewSet):
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
-        if self.rollback_reads and request.method in ("GET", "HEAD", "QUERY"):
+        if self.rollback_reads and read_only:
             transaction.set_rollback(True)  # Frappe never commits a read request (§3.8)
         self._atomic.__exit__(None, None, None)
         return response

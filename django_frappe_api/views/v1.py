@@ -23,6 +23,7 @@ class ResourceViewSet(FrappeViewSet):
 
     api_version = "v1"
     rollback_reads = True
+    replica_reads = True
 
     def list(self, request, doctype: str):
         list_request = ListRequest.from_v1(self.form, host_params=request.query_params)

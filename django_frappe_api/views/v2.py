@@ -66,6 +66,7 @@ class DocumentViewSet(V2ViewSet):
     """``/document/<doctype>[/<name>]`` and the document sub-routes (copy, method, bulk)."""
 
     rollback_reads = True
+    replica_reads = True
 
     def list(self, request, doctype: str):
         list_request = ListRequest.from_v2(self.form, host_params=request.query_params)
@@ -133,6 +134,8 @@ def _docs(doctype: str, doc: dict[str, Any] | None, user: Any, *, nulls: bool) -
 
 class DocTypeViewSet(V2ViewSet):
     """``/doctype/<doctype>/meta``, ``/count`` and ``/search``."""
+
+    replica_reads = True  # all three only read
 
     def meta(self, request, doctype: str):
         if not getattr(request.user, "is_authenticated", False):

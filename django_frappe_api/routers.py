@@ -1,0 +1,58 @@
+"""A database router that sends the reads of read-only API requests to a replica.
+
+Usage (settings)::
+
+    DATABASES = {"default": {...primary...}, "replica": {...a streaming replica of it...}}
+    DATABASE_ROUTERS = ["django_frappe_api.routers.ReplicaRouter"]
+    FRAPPE_API = {"READ_REPLICA": "replica"}   # the alias; "replica" when unset
+
+Only a GET/HEAD of a REST route (``/api/resource``, ``/api/v2/document``, lists, counts, reads, meta) reads
+from the replica: Frappe rolls those requests back, so nothing they do has to be seen later. Every write, and
+every read of any other request (POST/PUT/DELETE, RPC methods, which may write on GET, the admin, commands)
+goes to the primary, so a request always reads what it wrote. The views mark the read-only requests with
+:func:`read_only`; without this router the mark changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS
+
+from .conf import api_settings
+
+_read_only: ContextVar[bool] = ContextVar("django_frappe_api_read_only", default=False)
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Mark the code inside as a request whose reads may come from a replica."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def replica_alias() -> str:
+    """The replica's alias in ``DATABASES`` (``FRAPPE_API["READ_REPLICA"]``, default ``"replica"``)."""
+    return api_settings.READ_REPLICA
+
+
+class ReplicaRouter:
+    """Reads of read-only requests to the replica; everything else to ``default``."""
+
+    def db_for_read(self, model: Any, **hints: Any) -> str:
+        return replica_alias() if _read_only.get() else DEFAULT_DB_ALIAS
+
+    def db_for_write(self, model: Any, **hints: Any) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
+        return True  # the replica holds the primary's rows
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+        return db != replica_alias()  # the replica follows the primary's schema
