@@ -6,11 +6,11 @@ Usage (settings)::
     DATABASE_ROUTERS = ["django_frappe_api.routers.ReplicaRouter"]
     FRAPPE_API = {"READ_REPLICA": "replica"}   # the alias; "replica" when unset
 
-Only a GET/HEAD of a REST route (``/api/resource``, ``/api/v2/document``, lists, counts, reads, meta) reads
-from the replica: Frappe rolls those requests back, so nothing they do has to be seen later. Every write, and
-every read of any other request (POST/PUT/DELETE, RPC methods, which may write on GET, the admin, commands)
-goes to the primary, so a request always reads what it wrote. The views mark the read-only requests with
-:func:`read_only`; without this router the mark changes nothing.
+Only GET/HEAD/QUERY requests of the read-only routes (``/api/resource``, ``/api/v2/document``, the v2
+DocType meta, count and search: lists, counts, reads, metas; views with ``replica_reads``) read from the
+replica. Every write, and every read of any other request (POST/PUT/DELETE, RPC methods, which may write on
+GET, the admin, commands) goes to the primary, so a request always reads what it wrote. The views mark the
+read-only requests with :func:`read_only`; without this router the mark changes nothing.
 """
 
 from __future__ import annotations
