@@ -19,6 +19,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from . import document, exceptions
+from .backends import indexes
 from .backends.base import get_backend
 from .definitions import validate_definition
 from .doctype_rows import doctype_as_dict
@@ -88,7 +89,8 @@ class DocTypeAdmin(RefusalMessageMixin, admin.ModelAdmin):
             validate_definition(doctype_as_dict(row))
         except exceptions.ValidationError as error:
             raise _Refused(error.message) from None
-        transaction.on_commit(lambda: clear_meta_cache(row.name))
+        clear_meta_cache(row.name)
+        indexes.sync_doctype(row.name)  # as save_definition does: the fields' indexes follow the definition
 
 
 class DocumentForm(forms.ModelForm):

@@ -71,8 +71,7 @@ def save_definition(
         row.permissions.all().delete()
         DocField.objects.bulk_create([docfield_row(row, f) for f in cleaned["fields"]])
         DocPerm.objects.bulk_create([docperm_row(row, p) for p in cleaned["permissions"]])
-        transaction.on_commit(lambda: clear_meta_cache(name))
-        clear_meta_cache(name)
+        clear_meta_cache(name)  # now, and again on commit
     indexes.sync_doctype(name)  # after the block: in autocommit, PostgreSQL builds them concurrently
     return DocType.objects.prefetch_related("fields", "permissions").get(name=name)
 

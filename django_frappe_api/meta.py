@@ -16,6 +16,7 @@ change made through any process (a new stamp) is seen by the next request of eve
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -212,10 +213,13 @@ def get_meta(doctype: str) -> Meta:
     local = _process_metas.get(doctype)
     if stamp is not None and local is not None and local[0] == stamp:
         return local[1]
-    meta = cache.get(key)
-    if meta is None:
+    entry = cache.get(key)
+    if stamp is not None and isinstance(entry, tuple) and entry[0] == stamp:
+        meta = entry[1]
+    else:
+        # Stored with the stamp read before the rows: if a change lands meanwhile, its new stamp refuses it.
         meta = build_meta_from_db(doctype)
-        cache.set(key, meta, api_settings.META_CACHE_TIMEOUT)
+        cache.set(key, (stamp, meta), api_settings.META_CACHE_TIMEOUT)
     if stamp is not None:
         # Kept under the stamp read before the meta: a change since then has replaced it already.
         _process_metas[doctype] = (stamp, meta)
@@ -237,6 +241,20 @@ def clear_meta_cache(doctype: str) -> None:
     """
     _drop(doctype)
     transaction.on_commit(lambda: _drop(doctype))
+    if transaction.get_connection().in_atomic_block:
+        _pending.changed.add(doctype)
+
+
+def settle_pending(*, rolled_back: bool) -> None:
+    """End of a request's transaction: a rolled-back DocType change may have left its uncommitted Meta in
+    the caches (read again by the same request after the change), so drop it; a commit dropped it already."""
+    changed = getattr(_pending, "changed", None)
+    if not changed:
+        return
+    _pending.changed = set()
+    if rolled_back:
+        for doctype in changed:
+            _drop(doctype)
 
 
 def _drop(doctype: str) -> None:
@@ -256,6 +274,16 @@ def _stamp_key(doctype: str) -> str:
 
 # DocType name -> (stamp it was read under, Meta): the metas this process has read.
 _process_metas: dict[str, tuple[str, Meta]] = {}
+
+
+class _Pending(threading.local):
+    """DocTypes changed inside this thread's open transaction (see ``settle_pending``)."""
+
+    def __init__(self) -> None:
+        self.changed: set[str] = set()
+
+
+_pending = _Pending()
 
 
 def build_meta_from_db(doctype: str) -> Meta:

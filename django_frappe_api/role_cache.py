@@ -11,7 +11,9 @@ stamp that every change to groups or memberships replaces (at once and again on 
 sharing the cache backend sees a change on its next request. The stamp an entry is stored under is the one read
 before the request's first query: a request whose snapshot predates a change can only store an entry that the
 change's new stamp already invalidates. A user not marked by authentication (tests forcing a user, code outside
-a request) is answered from the database, as before.
+a request) is answered from the database, as before. So is everyone while ``META_CACHE`` is a per-process
+``LocMemCache``: its stamps are not seen by the other processes, and a removed role must stop working in all of
+them at once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -39,8 +42,11 @@ def _key(user: Any) -> str:
 
 
 def current_stamp() -> str | None:
-    """The version stamp now in force (created when missing); ``None`` when the cache keeps nothing."""
+    """The version stamp now in force (created when missing); ``None`` when the cache keeps nothing or is
+    private to this process (roles are then read per request)."""
     cache = _cache()
+    if isinstance(cache, LocMemCache):
+        return None
     stamp = cache.get(STAMP_KEY)
     if stamp is None:
         cache.add(STAMP_KEY, secrets.token_hex(8), None)

@@ -7,7 +7,9 @@ Usage::
 Django binds the JSON path of ``KeyTextTransform`` as a parameter on SQLite, and SQLite matches an
 expression index only against an expression with the same literals, so a bound path never uses the
 field indexes of ``backends.indexes``. Here the path is a quoted literal on SQLite; every other
-database gets Django's SQL unchanged (PostgreSQL receives the key inline already).
+database gets Django's SQL unchanged. On PostgreSQL the key reaches the server inline as long as psycopg
+binds parameters on the client (Django's default); with ``server_side_binding`` the expression no longer
+matches the index.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from django.db import transaction
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
-from .. import authentication, cors, envelopes, exceptions, messages, parsers, routers
+from .. import authentication, cors, envelopes, exceptions, messages, meta, parsers, routers
 from .. import response as method_response
 from ..authentication import FrappeSessionAuthentication, TokenAuthentication
 from ..conf import api_settings
@@ -72,6 +72,7 @@ class FrappeViewSet(ViewSet):
     def dispatch(self, request, *args, **kwargs):
         messages.reset()
         method_response.reset()
+        meta.settle_pending(rolled_back=False)  # changes made before this request are not its to undo
         read_only = request.method in ("GET", "HEAD", "QUERY")
         if read_only and self.replica_reads:
             with routers.read_only():
@@ -85,10 +86,13 @@ class FrappeViewSet(ViewSet):
             response = self.rendered(super().dispatch(request, *args, **kwargs))
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+            meta.settle_pending(rolled_back=True)
             raise
         if self.rollback_reads and read_only:
             transaction.set_rollback(True)  # Frappe never commits a read request (§3.8)
+        rolled_back = transaction.get_rollback()
         self._atomic.__exit__(None, None, None)
+        meta.settle_pending(rolled_back=rolled_back)
         return response
 
     def rendered(self, response):

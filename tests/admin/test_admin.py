@@ -12,9 +12,11 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from django_frappe_api.backends import indexes
 from django_frappe_api.meta import Meta, get_meta
 from django_frappe_api.models import DocType, Document
 
@@ -240,3 +242,14 @@ def test_document_add_refuses_missing_mandatory_field(staff_client, todo):
     [message] = [str(m) for m in response.context["messages"]]
     assert re.fullmatch(r"Document not saved: \[ToDo, \w+\]: description", message)
     assert not Document.objects.filter(doctype_id="ToDo").exists()
+
+
+def test_doctype_saved_in_the_admin_gets_its_field_indexes(staff_client, todo):
+    if connection.vendor not in indexes.ENGINES:
+        pytest.skip("no field indexes on this database yet")
+    data = doctype_form("Gadget", [field_row(1, "todo", "Link", options="ToDo")], [perm_row(1, "System Manager")])
+
+    assert staff_client.post(reverse("admin:django_frappe_api_doctype_add"), data).status_code == 302
+
+    wanted = {index.name for index in indexes.wanted(get_meta("Gadget"))}
+    assert wanted and set(indexes.existing(indexes.doctype_prefix("Gadget"))) == wanted

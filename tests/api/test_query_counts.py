@@ -19,6 +19,13 @@ from tests.factories import UserFactory, make_doctype
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings, tmp_path):
+    """A cache shared between processes, as the README recommends: roles are cached only in one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path / "cache")}}
+
 REST_TRANSACTION = 3  # SAVEPOINT, ROLLBACK TO SAVEPOINT (reads are rolled back, as in Frappe), RELEASE SAVEPOINT
 RPC_TRANSACTION = 2  # SAVEPOINT, RELEASE SAVEPOINT
 FIELDS = [
