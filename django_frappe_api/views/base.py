@@ -74,10 +74,14 @@ class FrappeViewSet(ViewSet):
         method_response.reset()
         meta.settle_pending(rolled_back=False)  # changes made before this request are not its to undo
         read_only = request.method in ("GET", "HEAD", "QUERY")
-        if read_only and self.replica_reads:
+        if read_only and self.reads_from_replica(request):
             with routers.read_only():
                 return self.dispatch_atomic(request, *args, read_only=read_only, **kwargs)
         return self.dispatch_atomic(request, *args, read_only=read_only, **kwargs)
+
+    def reads_from_replica(self, request) -> bool:
+        """Whether this read request's queries may go to a replica (only when nothing in it writes)."""
+        return self.replica_reads
 
     def dispatch_atomic(self, request, *args, read_only: bool, **kwargs):
         self._atomic = transaction.atomic()

@@ -25,6 +25,10 @@ class ResourceViewSet(FrappeViewSet):
     rollback_reads = True
     replica_reads = True
 
+    def reads_from_replica(self, request) -> bool:
+        # A document method run by GET may write before it reads: its reads stay with the primary.
+        return "run_method" not in request.GET
+
     def list(self, request, doctype: str):
         list_request = ListRequest.from_v1(self.form, host_params=request.query_params)
         rows = document.get_list(doctype, list_request, user=request.user)

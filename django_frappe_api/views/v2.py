@@ -68,6 +68,10 @@ class DocumentViewSet(V2ViewSet):
     rollback_reads = True
     replica_reads = True
 
+    def reads_from_replica(self, request) -> bool:
+        # A document method run by GET may write before it reads: its reads stay with the primary.
+        return self.action_map.get(request.method.lower()) != "method"
+
     def list(self, request, doctype: str):
         list_request = ListRequest.from_v2(self.form, host_params=request.query_params)
         parts = include.parse_include(self.form.get("include"), include.LIST_PARTS)

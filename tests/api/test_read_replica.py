@@ -100,6 +100,21 @@ def test_get_of_a_method_reads_from_the_primary(admin_client, series_doctype):
     assert replica.captured_queries == []
 
 
+@override_settings(DATABASE_ROUTERS=[ROUTER])
+@pytest.mark.parametrize("url", ["/api/resource/Replica Note/RN-0001?run_method=add_comment&text=Hi",
+                                 "/api/v2/document/Replica Note/RN-0001/method/add_comment?text=Hi"])
+def test_a_document_method_run_by_get_reads_from_the_primary(admin_client, series_doctype, url):
+    """A document method may write before it reads (rolled back after a GET), so it reads with its writes."""
+    _insert(admin_client, series_doctype, "first")
+    primary, replica = _capture()
+    with primary, replica:
+        response = admin_client.get(url)
+    assert response.status_code in (200, 403), response.content
+    assert response.json().get("exc_type") in (None, "PermissionError")
+    assert replica.captured_queries == []
+    assert any("frappe_api" in sql for sql in _selects(primary))
+
+
 @override_settings(DATABASE_ROUTERS=[f"{__name__}.ReadsFromReplica"])
 def test_the_series_counter_is_read_and_written_on_the_write_alias():
     primary, replica = _capture()
