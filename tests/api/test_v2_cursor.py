@@ -181,3 +181,11 @@ def test_cursor_walks_either_storage_like_offset_paging(storage, admin_client, a
     full = f"{order_by or 'modified desc'}, name {(order_by or 'desc').split()[-1]}"
     assert seen == [row["name"] for row in admin_client.get(url, {"limit": 100, "order_by": full}).json()["data"]]
     assert len(seen) == 5
+
+
+def test_an_invalid_cursor_answers_frappes_whole_v2_error_body(admin_client, todos):
+    response = admin_client.get(URL, {"limit": 2, "cursor": "garbage"})
+
+    assert response.status_code == 417
+    assert response.json() == {"errors": [{"type": "ValidationError", "message": "Invalid cursor",
+                                           "title": "Message", "indicator": "red"}]}
