@@ -41,6 +41,8 @@ from . import statements
 from .json_keys import JSONKeyText
 from .sql import Aliases, Deferred, SQLBackend, link_value, wire_value
 
+# Time zones that are UTC all year: a datetime stored in UTC is sent as it is stored.
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
 # Standard fields that are real columns of Document.
 _COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS)
 _DATETIME_COLUMNS = frozenset({"creation", "modified"})
@@ -142,27 +144,45 @@ class GenericBackend(SQLBackend):
                 needed.add("data")
         return needed
 
+    def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
+        # Datetime columns: when datetimes are sent in UTC the driver's value needs no time zone conversion.
+        return frozenset(column.lookup for item in query.select
+                         if (column := select_columns[item.key]).is_datetime_column and item.ref.via_kind != "link")
+
     def project_values(self, query: ListQuery, rows: list[dict[str, Any]], select_columns: dict[str, Column],
-                       ) -> list[Any]:
+                       statement: tuple[statements.Statement, str] | None = None) -> list[Any]:
         """Pick each output column from a ``values()`` row: a real column, or a key of the JSON data."""
         zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        pickers = [self._picker(item, select_columns[item.key], zone) for item in query.select]
+        pickers = [self._picker(item, select_columns[item.key], zone, statement) for item in query.select]
         if query.as_dict:
             keys = [item.key for item in query.select]
             return [{key: pick(raw) for key, pick in zip(keys, pickers, strict=True)} for raw in rows]
         return [[pick(raw) for pick in pickers] for raw in rows]
 
-    def _picker(self, item: SelectItem, column: Column, zone: Any):
-        """A function of a row giving one output value in wire form (``zone``: the time zone datetimes are sent in)."""
+    def _picker(self, item: SelectItem, column: Column, zone: Any,
+                statement: tuple[statements.Statement, str] | None):
+        """A function of a row giving one output value in wire form (``zone``: the time zone datetimes are sent in;
+        ``statement``: the one the row came from, its datetime columns unconverted)."""
         ref = item.ref
         fieldtype, fieldname = ref.fieldtype, ref.fieldname
         if column.is_datetime_column and ref.via_kind != "link":
             lookup = column.lookup
+            text_is_wire = zone is None or str(zone) in _UTC_NAMES
+            if statement is not None:
+                convert = statement[0].converter(lookup, statement[1])
 
             def pick_datetime(raw: dict[str, Any]) -> Any:
                 value = raw.get(lookup)
                 if value is None:
                     return None
+                if statement is not None:
+                    if text_is_wire:
+                        # Sent in UTC: the driver's UTC value, naive (SQLite, MySQL) or aware, is the wire form.
+                        if value.tzinfo is None:
+                            return fieldtypes.format_datetime(value)
+                        if not value.utcoffset():
+                            return fieldtypes.format_datetime(value)
+                    value = convert(value)
                 if zone is not None and value.tzinfo is not None:
                     value = value.astimezone(zone)
                 return fieldtypes.format_datetime(value)

@@ -203,9 +203,13 @@ class SQLBackend:
             return self.select_values(query, self._order(queryset, order_columns), select_columns)
 
         using = router.db_for_read(self.model(query.meta))
-        statement = statements.cached(query.meta, using, shape, build)
+        statement = statements.cached(query.meta, using, shape, build, self.raw_columns(query, select_columns))
         rows = statement.rows(using, binder.values, start=query.start, length=query.page_length)
-        return self.project_values(query, rows, select_columns)
+        return self.project_values(query, rows, select_columns, (statement, using))
+
+    def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
+        """Columns ``project_values`` reads as the driver gives them (``statements.Statement.compile``)."""
+        return frozenset()
 
     def model(self, meta: Meta) -> type[Model]:
         """The model of ``base_queryset(meta)``, for the router."""
@@ -216,7 +220,9 @@ class SQLBackend:
         raise NotImplementedError
 
     def project_values(self, query: ListQuery, rows: list[dict[str, Any]], select_columns: dict[str, Column],
-                       ) -> list[Any]:
+                       statement: tuple[statements.Statement, str] | None = None) -> list[Any]:
+        """The list's rows from ``values()`` rows; ``statement`` (with its alias) when they come from one, whose
+        ``raw_columns`` are then unconverted."""
         raise NotImplementedError
 
     def _order_columns(self, query: ListQuery, aliases: Aliases) -> list[tuple[Any, bool, bool]]:

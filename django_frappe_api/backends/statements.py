@@ -155,10 +155,24 @@ class Statement:
                  limit_clause: str, no_limit: Any, empty: bool = False) -> None:
         self.sql, self.params, self.names, self.converters = sql, params, names, converters
         self.limit_clause, self.no_limit, self.empty = limit_clause, no_limit, empty
+        self.raw_converters: dict[int, Any] = {}
+
+    def converter(self, name: str, using: str) -> Callable[[Any], Any]:
+        """The database converters of column ``name`` (one left raw by ``compile``), as one function."""
+        functions, expression = self.raw_converters.get(self.names.index(name), ((), None))
+        connection = connections[using]
+
+        def convert(value: Any) -> Any:
+            for function in functions:
+                value = function(value, expression, connection)
+            return value
+
+        return convert
 
     @classmethod
-    def compile(cls, queryset: QuerySet) -> Statement:
-        """Compile an unsliced queryset of ``values()``; paging is added per run."""
+    def compile(cls, queryset: QuerySet, raw: frozenset[str] = frozenset()) -> Statement:
+        """Compile an unsliced queryset of ``values()``; paging is added per run. Columns named in ``raw`` are
+        returned as the database driver gives them (``convert`` applies their converters on demand)."""
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         connection = compiler.connection
@@ -175,7 +189,12 @@ class Statement:
             return cls("", [], names, {}, limit_clause, no_limit, empty=True)
         columns = [item[0] for item in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(columns)
-        return cls(sql, list(params), names[: compiler.col_count], converters, limit_clause, no_limit)
+        names = names[: compiler.col_count]
+        raw_positions = {position for position, name in enumerate(names) if name in raw}
+        statement = cls(sql, list(params), names,
+                        {k: v for k, v in converters.items() if k not in raw_positions}, limit_clause, no_limit)
+        statement.raw_converters = {k: v for k, v in converters.items() if k in raw_positions}
+        return statement
 
     def rows(self, using: str, values: list[Any], *, start: int, length: int | None) -> list[dict[str, Any]]:
         """Run with this request's values and page; rows as dicts keyed like ``values()``'s."""
@@ -215,8 +234,10 @@ class _Statements(threading.local):
 _statements = _Statements()
 
 
-def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet]) -> Statement:
-    """The statement of ``shape`` for ``meta`` on ``using``, compiled from ``build()`` the first time."""
+def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet], raw: frozenset[str] = frozenset(),
+           ) -> Statement:
+    """The statement of ``shape`` for ``meta`` on ``using``, compiled from ``build()`` the first time (``raw``:
+    see ``Statement.compile``)."""
     entry = _statements.by_meta.get(id(meta))
     if entry is None or entry[0]() is not meta:
         _forget_dead()
@@ -228,7 +249,7 @@ def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet]) -> 
     if statement is None:
         if len(statements) >= _MAX_STATEMENTS:
             statements.clear()
-        statement = statements[key] = Statement.compile(build())
+        statement = statements[key] = Statement.compile(build(), raw)
     return statement
 
 
