@@ -38,7 +38,7 @@ from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import ListQuery, SelectItem
 from . import statements
-from .json_keys import JSONKeyText
+from .json_keys import DocTypeName, JSONKeyText
 from .sql import Aliases, Deferred, SQLBackend, link_value, wire_value
 
 # Time zones that are UTC all year: a datetime stored in UTC is sent as it is stored.
@@ -67,7 +67,7 @@ class GenericBackend(SQLBackend):
     """Documents as ``Document`` rows; see the module docstring."""
 
     def base_queryset(self, meta: Meta) -> QuerySet:
-        return Document.objects.filter(doctype_id=meta.name)
+        return Document.objects.filter(doctype_id=DocTypeName(meta.name))  # a literal where indexes need it
 
     def model(self, meta: Meta) -> type[Document]:
         return Document

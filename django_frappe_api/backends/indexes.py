@@ -11,8 +11,8 @@ and field, on exactly the expression ``generic._json_value`` emits (and, for the
 ``order_expression`` sorts by), ``WHERE doctype = '<DocType>'``. Fields marked ``search_index``,
 ``unique`` or ``in_standard_filter``, Link fields and the DocType's ``sort_field`` get one; a ``unique``
 field of a non-child DocType gets a UNIQUE index, so two concurrent inserts cannot both store a value.
-A filter index ends with ``modified`` (or ``creation``, the DocType's sort): ``status = 'Open' ORDER BY
-modified DESC LIMIT 20`` then reads twenty entries however rare the value.
+A filter index ends with ``modified`` (or ``creation``, the DocType's sort) and ``name``: ``status = 'Open'
+ORDER BY modified DESC LIMIT 20`` then reads twenty entries however rare the value, and a keyset page too.
 PostgreSQL also gets ``CREATE STATISTICS`` on ``(doctype, expression)``: the planner ignores the
 statistics of partial indexes and would misestimate JSON-key equality. Names are ``dfa_<doctype
 hash>_<field hash>``, so the indexes of one DocType are found by prefix and a changed field type gives a
@@ -54,13 +54,18 @@ class FieldIndex:
     fieldtype: str
     unique: bool = False
     sort: bool = False  # on the sort expression (``lower()`` of text) rather than the filter expression
-    then: str = ""  # a second, standard column: `field = x ORDER BY modified DESC` reads 20 entries, no sort
+    then: str = ""  # then a standard column and `name`: `field = x ORDER BY modified DESC` reads 20 entries, no sort
 
     @property
     def name(self) -> str:
         variant = "u" if self.unique else "s" if self.sort else "f"
         kind = fieldtypes.db_kind(self.fieldtype)
-        return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *filter(None, [self.then]))}"
+        return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *self.then_columns)}"
+
+    @property
+    def then_columns(self) -> tuple[str, ...]:
+        """The standard columns after the field: the sort, then the keyset's tie-breaker ``name``."""
+        return (self.then, "name") if self.then else ()
 
     @property
     def statistics_name(self) -> str:
@@ -163,7 +168,7 @@ def create_sql(index: FieldIndex, *, concurrently: bool = False) -> str:
     condition = Q(doctype=index.doctype)
     if index.unique and fieldtypes.db_kind(index.fieldtype) == "text":
         condition &= Q(GreaterThan(index.expression(), ""))  # blank values may repeat, as the query check lets them
-    columns = [expression, *([F(index.then)] if index.then else [])]
+    columns = [expression, *(F(column) for column in index.then_columns)]
     definition = Index(*columns, name=index.name, condition=condition)
     kwargs = {"concurrently": True} if concurrently else {}
     sql = str(definition.create_sql(Document, _editor(), **kwargs))

@@ -1,8 +1,9 @@
-"""``JSONKeyText``: one key of a JSON column as text, with the key written into the SQL.
+"""``JSONKeyText``: one key of a JSON column as text, with the key written into the SQL; ``DocTypeName``.
 
 Usage::
 
     Document.objects.alias(_s=JSONKeyText("status", "data")).filter(_s="Open")
+    Document.objects.filter(doctype_id=DocTypeName("Task"))
 
 Django binds the JSON path of ``KeyTextTransform`` as a parameter on SQLite, and SQLite matches an
 expression index only against an expression with the same literals, so a bound path never uses the
@@ -16,7 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import CharField, Value
 from django.db.models.fields.json import KeyTextTransform, compile_json_path
+
+
+def _sqlite_literal(text: str) -> str:
+    """A quoted SQLite string literal (``%`` doubled: the SQL still goes through the driver's formatting)."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 class JSONKeyText(KeyTextTransform):
@@ -25,7 +32,7 @@ class JSONKeyText(KeyTextTransform):
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, params, key_transforms = self.preprocess_lhs(compiler, connection)
         path = compile_json_path(key_transforms)
-        literal = "'" + path.replace("'", "''").replace("%", "%%") + "'"
+        literal = _sqlite_literal(path)
         # Sorted: the set's order changes between processes, and the index must match in all of them.
         datatypes = ",".join(repr(datatype) for datatype in sorted(connection.ops.jsonfield_datatype_values))
         sql = (
@@ -33,3 +40,19 @@ class JSONKeyText(KeyTextTransform):
             f"THEN JSON_TYPE({lhs}, {literal}) ELSE JSON_EXTRACT({lhs}, {literal}) END)"
         )
         return sql, tuple(params) * 3
+
+
+class DocTypeName(Value):
+    """A DocType's name compared with ``Document.doctype``, as a literal on SQLite.
+
+    The field indexes are partial (``WHERE doctype = 'Task'``). SQLite proves a partial index applies from a
+    bound parameter too, but then still checks ``doctype = ?`` on every table row; with the literal the
+    index alone answers, so a count of one value reads only the index. The name comes from the DocType's
+    definition (a ``Meta``), not from a request value, and the same DocType always gives the same SQL.
+    """
+
+    def __init__(self, doctype: str) -> None:
+        super().__init__(doctype, output_field=CharField())
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return _sqlite_literal(self.value), ()
