@@ -5,6 +5,7 @@ Usage::
     from django_frappe_api.backends import indexes
     indexes.sync_doctype("Task")          # after saving a definition (``save_definition`` calls it)
     indexes.sync_all(dry_run=True)        # what ``manage.py frappe_api_sync_indexes`` would change
+    indexes.indexed_fieldnames("Task")    # ["status", "project"]: the fields the database has an index for
 
 Every JSON DocType shares the ``Document`` table, so an index is a partial expression index per DocType
 and field, on exactly the expression ``generic._json_value`` emits (and, for the sort field, the one
@@ -126,6 +127,21 @@ def _indexable(field: FieldMeta) -> bool:
     if field.fieldtype in fieldtypes.VARCHAR_TYPES:
         return (field.length or fieldtypes.DEFAULT_VARCHAR_LENGTH) <= _MAX_INDEXED_LENGTH
     return field.fieldtype in fieldtypes.DATE_TYPES | fieldtypes.DATETIME_TYPES | fieldtypes.TIME_TYPES
+
+
+def indexed_fieldnames(doctype: str) -> list[str]:
+    """The fields of a DocType that have a usable index in the database now, in the DocType's field order.
+
+    What the database holds, not what the definition asks for: a build that failed (say, duplicates under a
+    new ``unique``) or drift that ``frappe_api_sync_indexes`` has not repaired yet shows as not indexed.
+    """
+    try:
+        meta = get_meta(doctype)
+    except exceptions.DoesNotExistError:
+        return []
+    have = existing(doctype_prefix(doctype))
+    built = {index.fieldname for index in wanted(meta) if have.get(index.name)}
+    return [field.fieldname for field in meta.data_fields if field.fieldname in built]
 
 
 def existing(prefix: str = PREFIX) -> dict[str, bool]:
