@@ -4,6 +4,7 @@ Usage::
 
     Document.objects.alias(_s=JSONKeyText("status", "data")).filter(_s="Open")
     Document.objects.filter(doctype_id=DocTypeName("Task"))
+    Document.objects.alias(_q=json_value("Int", "qty|data")).filter(_q__gt=3)    # typed for the fieldtype
 
 Django binds the JSON path of ``KeyTextTransform`` as a parameter on SQLite, and SQLite matches an
 expression index only against an expression with the same literals, so a bound path never uses the
@@ -17,8 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, ExpressionWrapper, FloatField, IntegerField, TextField, Value
 from django.db.models.fields.json import KeyTextTransform, compile_json_path
+from django.db.models.functions import Cast
+
+from .. import fieldtypes
 
 
 def _sqlite_literal(text: str) -> str:
@@ -56,3 +60,16 @@ class DocTypeName(Value):
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         return _sqlite_literal(self.value), ()
+
+
+def json_value(fieldtype: str, path: str) -> Any:
+    """SQL expression for one key (``"fieldname|column"``) of a JSON column, typed for comparison and ordering."""
+    fieldname, source = path.rsplit("|", 1)
+    expression = JSONKeyText(fieldname, source)
+    kind = fieldtypes.db_kind(fieldtype)
+    if kind == "int":
+        return Cast(expression, IntegerField())
+    if kind == "float":
+        return Cast(expression, FloatField())
+    # Plain text lookups (=, <, in, frappe_like), not the JSON-aware ones of KeyTextTransform.
+    return ExpressionWrapper(expression, output_field=TextField())
