@@ -139,6 +139,9 @@ class Bench:
         yield ("exact count, status = Open",
                lambda: document.get_count(DOCTYPE, user=self.user, filters={"status": "Open"}),
                lambda: RealItem.objects.filter(status="Open").count())
+        yield ("exact count, qty > 990 (1% of rows)",
+               lambda: document.get_count(DOCTYPE, user=self.user, filters=[["qty", ">", 990]]),
+               lambda: RealItem.objects.filter(qty__gt=990).count())
         yield ("count capped at 1000 (v2)",
                lambda: document.get_count(DOCTYPE, ListRequest(count_limit=1000, count_timeout_ms=10_000),
                                           user=self.user),

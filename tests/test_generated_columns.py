@@ -149,6 +149,28 @@ def test_blank_values_of_a_unique_field_may_repeat(admin_user):
     assert Document.objects.filter(doctype_id="Gen Item").count() == 2
 
 
+def test_near_the_index_limit_the_sync_skips_a_field_which_then_reads_its_json_key(admin_user, caplog):
+    indexes.sync_all()  # whatever else is wanted (built-in DocTypes) first: one more index fits, not two
+    room_for_one = generated_columns.limits()[0] + generated_columns.INDEX_HEADROOM + 1
+    fields = [{"fieldname": "status", "fieldtype": "Data", "search_index": 1},
+              {"fieldname": "zone", "fieldtype": "Data", "search_index": 1}]
+
+    with mock.patch.object(generated_columns, "MAX_INDEXES", room_for_one):
+        make_doctype("Gen Item", fields)
+    document.insert_doc("Gen Item", {"status": "Open", "zone": "A"}, user=admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        found = document.get_list("Gen Item", user=admin_user, fields=["status", "zone"],
+                                  filters={"status": "Open", "zone": "A"})
+
+    [indexed] = indexes.indexed_fieldnames("Gen Item")
+    skipped = "zone" if indexed == "status" else "status"
+    assert f"Not indexing {skipped}" in caplog.text
+    assert found == [{"status": "Open", "zone": "A"}]
+    sql = queries.captured_queries[-1]["sql"]
+    assert generated_columns.VirtualColumn(indexed, "text").name in sql, sql
+    assert f'$."{skipped}"' in sql, sql
+
+
 def test_check_warns_when_the_document_table_nears_innodb_limits(db):
     near = (generated_columns.MAX_INDEXES - generated_columns.INDEX_HEADROOM - checks.INDEX_WARNING_MARGIN, 40)
 

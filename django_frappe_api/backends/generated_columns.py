@@ -180,18 +180,19 @@ def sync(want: dict[str, ColumnIndex], *, dry_run: bool = False) -> list[str]:
     count_indexes, count_columns = limits()
     count_indexes -= len([n for n in have_indexes if n not in want])
     count_columns -= len([n for n in have_columns if n not in columns])
+    added: set[str] = set()
     for name, index in sorted(want.items()):
         if name in have_indexes:
             continue
-        new_column = index.column.name not in have_columns and not any(
-            s.endswith(f"ADD COLUMN {connection.ops.quote_name(index.column.name)}") for s in statements)
+        new_column = index.column.name not in have_columns and index.column.name not in added
         if count_indexes + 1 > MAX_INDEXES - INDEX_HEADROOM or (
                 new_column and count_columns + 1 > MAX_COLUMNS - COLUMN_HEADROOM):
             logger.warning("Not indexing %s on %s: the table is near InnoDB's limits (%s indexes, %s columns)",
                            index.column.fieldname, connection.vendor, count_indexes, count_columns)
             continue
-        if new_column and index.column.add_sql() not in statements:
+        if new_column:
             statements.append(index.column.add_sql())
+            added.add(index.column.name)
             count_columns += 1
         statements.append(index.create_sql())
         count_indexes += 1
