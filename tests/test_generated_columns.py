@@ -168,7 +168,7 @@ def test_near_the_index_limit_the_sync_skips_a_field_which_then_reads_its_json_k
     assert found == [{"status": "Open", "zone": "A"}]
     sql = queries.captured_queries[-1]["sql"]
     assert generated_columns.VirtualColumn(indexed, "text").name in sql, sql
-    assert f'$."{skipped}"' in sql, sql
+    assert f"JSON_EXTRACT(`django_frappe_api_document`.`data`, '$.\\\"{skipped}" in sql, sql  # as the driver quotes
 
 
 def test_check_warns_when_the_document_table_nears_innodb_limits(db):
