@@ -8,9 +8,11 @@ a saved definition builds its columns at once, and drop every column they made.
 from __future__ import annotations
 
 import threading
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -112,6 +114,23 @@ def test_removing_a_field_or_the_doctype_drops_what_no_other_doctype_needs(db):
     DocType.objects.get(name="Gen Item").delete()
     left = set(generated_columns.existing_indexes())
     assert left & set(before) == set(_wanted("Gen Other"))  # the shared status index stays for Gen Other
+
+
+def test_sync_command_rebuilds_a_dropped_index_and_column(db):
+    make_doctype("Gen Item", FIELDS)
+    status = generated_columns.ColumnIndex(generated_columns.VirtualColumn("status", "text"), "modified")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {Document._meta.db_table} DROP COLUMN {status.column.name}")  # and its index
+
+    dry = StringIO()
+    call_command("frappe_api_sync_indexes", "--dry-run", stdout=dry)
+    call_command("frappe_api_sync_indexes", stdout=StringIO())
+    again = StringIO()
+    call_command("frappe_api_sync_indexes", "--dry-run", stdout=again)
+
+    assert status.column.add_sql() in dry.getvalue() and status.create_sql() in dry.getvalue()
+    assert status.name in generated_columns.existing_indexes()
+    assert again.getvalue() == "Indexes are in sync.\n"
 
 
 def test_concurrent_inserts_of_a_unique_value_store_one_row(admin_user):

@@ -150,12 +150,16 @@ def existing_columns() -> frozenset[str]:
 
 
 def existing_indexes() -> dict[str, bool]:
-    """Our index names (all valid: MySQL has no half-built index), and how many indexes the table has."""
+    """Our index names -> whether the index still holds its virtual column (dropping a column only takes
+    it out of its indexes, which stay behind on their other columns)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() "
+            "SELECT index_name, column_name FROM information_schema.statistics WHERE table_schema = DATABASE() "
             "AND table_name = %s AND index_name LIKE %s", [Document._meta.db_table, r"dfa\_%"])
-        return {name: True for (name,) in cursor.fetchall()}
+        found: dict[str, bool] = {}
+        for name, column in cursor.fetchall():
+            found[name] = found.get(name, False) or column.startswith(COLUMN_PREFIX)
+        return found
 
 
 def limits(using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
@@ -171,14 +175,15 @@ def limits(using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
 
 def sync(want: dict[str, ColumnIndex], *, dry_run: bool = False) -> list[str]:
     """Make the table hold exactly ``want``'s columns and indexes (within the limits); the SQL run."""
-    have_indexes, have_columns = existing_indexes(), existing_columns()
+    found, have_columns = existing_indexes(), existing_columns()
     columns = {index.column.name: index.column for index in want.values()}
-    statements = [f"DROP INDEX {connection.ops.quote_name(name)} ON {_table()}"
-                  for name in sorted(have_indexes) if name not in want]
+    dropped = [name for name in sorted(found) if name not in want or not found[name]]
+    have_indexes = set(found) - set(dropped)
+    statements = [f"DROP INDEX {connection.ops.quote_name(name)} ON {_table()}" for name in dropped]
     statements += [f"ALTER TABLE {_table()} DROP COLUMN {connection.ops.quote_name(name)}"
                    for name in sorted(have_columns) if name not in columns]
     count_indexes, count_columns = limits()
-    count_indexes -= len([n for n in have_indexes if n not in want])
+    count_indexes -= len(dropped)
     count_columns -= len([n for n in have_columns if n not in columns])
     added: set[str] = set()
     for name, index in sorted(want.items()):
