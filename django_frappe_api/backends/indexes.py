@@ -289,11 +289,14 @@ def _wanted_everywhere() -> dict[str, FieldIndex]:
 
 
 def _sync_mysql(*, dry_run: bool = False) -> list[str]:
-    """MySQL's DDL commits the transaction it runs in: inside one, the sync waits for the commit (and a
-    rolled-back change never reaches the table); the SQL it would run is returned either way."""
+    """MySQL's DDL commits the transaction it runs in: inside one, the sync waits for the commit (a
+    rolled-back change never reaches the table), once however many DocTypes the transaction saves, and
+    nothing has run yet (``[]``)."""
     if connection.in_atomic_block and not dry_run:
-        transaction.on_commit(_sync_mysql)
-        return _sync_mysql(dry_run=True)
+        # Django forgets the callbacks of a rolled-back transaction, so a later one schedules its own.
+        if not any(entry[1] is _sync_mysql for entry in connection.run_on_commit):
+            transaction.on_commit(_sync_mysql)
+        return []
     return generated_columns.sync(generated_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
 
 
