@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from . import exceptions, role_cache
+from . import exceptions, identity_cache
 from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta
 
 GUEST = "Guest"
@@ -69,7 +69,7 @@ def get_roles(user: Any) -> frozenset[str]:
         roles.add("Desk User")
     if getattr(user, "is_superuser", False):
         roles.update({ADMINISTRATOR_ROLE, SYSTEM_MANAGER})
-    roles.update(role_cache.group_names(user))
+    roles.update(identity_cache.group_names(user))
     frozen = frozenset(roles)
     setattr(user, _ROLES_CACHE_ATTR, frozen)
     return frozen
