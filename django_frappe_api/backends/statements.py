@@ -6,7 +6,7 @@ Usage::
     where = condition_q(column, "=", "Open", bind=binder)       # the value becomes a Param
     shape = (query_shape, q_signature(where))
     statement = statement_cache(meta).get(shape) or statement_cache(meta).add(shape, Statement.compile(qs))
-    rows = statement.rows(binder.values, start=0, length=20)
+    rows = statement.rows(using, binder.values, start=0, length=20)      # lists, in statement.names order
 
 Why: for a list of 20 rows, building a queryset (expressions, JSON key lookups, aliases, joins) and
 compiling it cost Django more than running the query. Two requests whose conditions differ only in their
@@ -196,8 +196,8 @@ class Statement:
         statement.raw_converters = {k: v for k, v in converters.items() if k in raw_positions}
         return statement
 
-    def rows(self, using: str, values: list[Any], *, start: int, length: int | None) -> list[dict[str, Any]]:
-        """Run with this request's values and page; rows as dicts keyed like ``values()``'s."""
+    def rows(self, using: str, values: list[Any], *, start: int, length: int | None) -> list[list[Any]]:
+        """Run with this request's values and page; each row a list in the order of ``names``."""
         if self.empty:
             return []
         connection = connections[using]
@@ -211,16 +211,16 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        names, converters = self.names, self.converters
+        width, converters = len(self.names), list(self.converters.items())
         result = []
         for row in fetched:
-            row = list(row[: len(names)])
-            for position, (functions, expression) in converters.items():
+            row = list(row[:width])
+            for position, (functions, expression) in converters:
                 value = row[position]
                 for function in functions:
                     value = function(value, expression, connection)
                 row[position] = value
-            result.append(dict(zip(names, row, strict=True)))
+            result.append(row)
         return result
 
 
