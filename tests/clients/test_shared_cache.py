@@ -66,7 +66,7 @@ PERMISSIONS = [{"role": "System Manager", "read": 1, "write": 1, "create": 1, "d
 
 
 def test_a_permission_change_through_one_process_applies_in_the_other(two_processes, admin):
-    first, second = two_processes
+    second = two_processes[1]
     status, _ = admin.post("/api/resource/DocType", {
         "name": "Shared Note", "module": "Custom", "fields": [{"fieldname": "title", "fieldtype": "Data",
                                                                 "label": "Title"}],
@@ -85,7 +85,7 @@ def test_a_permission_change_through_one_process_applies_in_the_other(two_proces
 
 
 def test_keys_roles_and_users_changed_through_one_process_apply_in_the_other(two_processes, admin):
-    first, second = two_processes
+    second = two_processes[1]
     assert admin.post("/api/resource/Role", {"role_name": "Note Reader"})[0] == 200
     assert admin.post("/api/resource/DocType", {
         "name": "Reader Note", "module": "Custom", "fields": [{"fieldname": "title", "fieldtype": "Data",
@@ -94,7 +94,8 @@ def test_keys_roles_and_users_changed_through_one_process_apply_in_the_other(two
     })[0] == 200
     assert admin.post("/api/resource/Reader Note", {"title": "two"})[0] == 200
     status, _ = admin.post("/api/resource/User", {"email": "kim@example.com", "first_name": "Kim",
-                                                  "new_password": "Kim-s3cret-pass", "roles": [{"role": "Note Reader"}]})
+                                                  "new_password": "Kim-s3cret-pass",
+                                                  "roles": [{"role": "Note Reader"}]})
     assert status == 200
     status, body = admin.post("/api/method/frappe.core.doctype.user.user.generate_keys", {"user": "kim@example.com"})
     assert status == 200
@@ -126,7 +127,7 @@ def test_keys_roles_and_users_changed_through_one_process_apply_in_the_other(two
 
 def test_basic_auth_header_shape_is_the_token(two_processes, admin):
     """The Basic form of the same key pair is cached and refused alike (a sanity check of the key cache)."""
-    first, second = two_processes
+    second = two_processes[1]
     status, body = admin.post("/api/method/frappe.core.doctype.user.user.generate_keys", {"user": "Administrator"})
     assert status == 200
     pair = f"{body['message']['api_key']}:{body['message']['api_secret']}"
