@@ -17,14 +17,12 @@ shape. Any value that is not a ``Param`` (a user name in an ``if_owner`` conditi
 shape as it is, so a statement is only ever reused for a request that would have compiled to the same
 SQL. Paging is bound too: ``LIMIT``/``OFFSET`` are appended as parameters.
 
-Statements are kept per database connection and per ``Meta`` object: a changed DocType is a new Meta,
-whose statements start empty, and each thread's connection compiles its own.
+Statements are kept with the ``Meta`` object, per thread (so per connection), at most 256 per DocType
+(``meta.memo``): a changed DocType is a new Meta, whose statements start empty.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +31,11 @@ from django.db import connections
 from django.db.models import DateTimeField, Expression, Field, FloatField, IntegerField, Q, QuerySet, TextField
 from django.utils.datastructures import OrderedSet
 
+from ..meta import memo
+
 # Backends whose LIKE treats a backslash as an escape character by default (see lookups.FrappeLike).
 _BACKSLASH_ESCAPES = frozenset({"postgresql", "mysql"})
 _INT64 = (-(2**63), 2**63 - 1)
-_MAX_STATEMENTS = 256  # per Meta and connection: shapes are few, a flood of distinct ones is bounded
 
 
 class Uncacheable(Exception):
@@ -224,41 +223,13 @@ class Statement:
         return result
 
 
-class _Statements(threading.local):
-    """Per thread (so per connection): Meta -> {(alias, shape): Statement}."""
-
-    def __init__(self) -> None:
-        self.by_meta: dict[int, tuple[weakref.ref, dict[Any, Statement]]] = {}
-
-
-_statements = _Statements()
-
-
 def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet], raw: frozenset[str] = frozenset(),
            ) -> Statement:
     """The statement of ``shape`` for ``meta`` on ``using``, compiled from ``build()`` the first time (``raw``:
-    see ``Statement.compile``)."""
-    entry = _statements.by_meta.get(id(meta))
-    if entry is None or entry[0]() is not meta:
-        _forget_dead()
-        entry = (weakref.ref(meta), {})
-        _statements.by_meta[id(meta)] = entry
-    statements = entry[1]
+    see ``Statement.compile``). Kept with the Meta, per thread (so per connection)."""
+    statements = memo(meta, "statements")
     key = (using, shape)
     statement = statements.get(key)
     if statement is None:
-        if len(statements) >= _MAX_STATEMENTS:
-            statements.clear()
         statement = statements[key] = Statement.compile(build(), raw)
     return statement
-
-
-def _forget_dead() -> None:
-    dead = [key for key, (ref, _) in _statements.by_meta.items() if ref() is None]
-    for key in dead:
-        del _statements.by_meta[key]
-
-
-def clear() -> None:
-    """Forget every statement of this thread (tests that change database settings)."""
-    _statements.by_meta.clear()
