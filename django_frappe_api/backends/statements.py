@@ -131,9 +131,11 @@ def q_signature(q: Q) -> tuple[Any, ...]:
     for child in q.children:
         if isinstance(child, Q):
             children.append(q_signature(child))
-        else:
+        elif isinstance(child, tuple) and len(child) == 2:
             lookup, value = child
             children.append((lookup, _value_signature(value)))
+        else:
+            raise Uncacheable(type(child).__name__)  # an expression (Exists, a subquery): its SQL is not a shape
     return (q.connector, q.negated, tuple(children))
 
 
