@@ -157,6 +157,7 @@ class Statement:
         self.sql, self.params, self.names, self.converters = sql, params, names, converters
         self.limit_clause, self.no_limit, self.empty = limit_clause, no_limit, empty
         self.raw_converters: dict[int, Any] = {}
+        self.paged = False  # compiled with its LIMIT (a locking read: FOR UPDATE must come after it)
 
     def converter(self, name: str, using: str) -> Callable[[Any], Any]:
         """The database converters of column ``name`` (one left raw by ``compile``), as one function."""
@@ -172,8 +173,8 @@ class Statement:
 
     @classmethod
     def compile(cls, queryset: QuerySet, raw: frozenset[str] = frozenset()) -> Statement:
-        """Compile an unsliced queryset of ``values()``; paging is added per run. Columns named in ``raw`` are
-        returned as the database driver gives them (``convert`` applies their converters on demand)."""
+        """Compile a queryset of ``values_list()``: unsliced, paging is added per run; sliced, it keeps its page.
+        Columns named in ``raw`` are returned as the database driver gives them (see ``converter``)."""
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         connection = compiler.connection
@@ -195,15 +196,19 @@ class Statement:
         statement = cls(sql, list(params), names,
                         {k: v for k, v in converters.items() if k not in raw_positions}, limit_clause, no_limit)
         statement.raw_converters = {k: v for k, v in converters.items() if k in raw_positions}
+        statement.paged = query.is_sliced
         return statement
 
-    def rows(self, using: str, values: list[Any], *, start: int, length: int | None) -> list[list[Any]]:
-        """Run with this request's values and page; each row a list in the order of ``names``."""
+    def rows(self, using: str, values: list[Any], *, start: int = 0, length: int | None = None) -> list[list[Any]]:
+        """Run with this request's values and page (a statement compiled from a sliced queryset keeps its own
+        page); each row a list in the order of ``names``."""
         if self.empty:
             return []
         connection = connections[using]
         params = [p.adapt(values[p.slot], connection) if isinstance(p, _Marker) else p for p in self.params]
-        if self.no_limit is None:  # PostgreSQL: OFFSET alone, or LIMIT first
+        if self.paged:
+            sql = self.sql
+        elif self.no_limit is None:  # PostgreSQL: OFFSET alone, or LIMIT first
             sql = self.sql + (" LIMIT %s OFFSET %s" if length else " OFFSET %s")
             params += [length, start] if length else [start]
         else:
