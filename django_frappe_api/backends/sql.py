@@ -43,7 +43,7 @@ from ..meta import Meta, get_meta
 from ..query import ListQuery
 from . import statements
 from .base import get_backend
-from .keyset import keyset_page
+from .keyset import keyset_page, rows_by_key
 from .statement_timeout import count_within
 from .statements import Binder
 
@@ -169,6 +169,10 @@ class SQLBackend:
             if query.keyset is not None:
                 queryset, order_columns, _ = keyset_page(query, queryset, order_columns,
                                                          (F(name_column.lookup), self.not_null(name_column)))
+                page = self._page(self._order(queryset, order_columns), query)
+                narrowed = None if aliases.relations else rows_by_key(queryset, page)  # relations: rows repeat
+                if narrowed is not None:
+                    return self.project(query, self._order(narrowed, order_columns), select_columns)
             queryset = self._page(self._order(queryset, order_columns), query)
             return self.project(query, queryset, select_columns)
         group_lookups = [column.lookup for column in group_columns]
