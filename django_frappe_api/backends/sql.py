@@ -123,6 +123,13 @@ class SQLBackend:
     def _condition_q(self, aliases: Aliases, item: FilterItem) -> Q:
         return condition_q(self.column(aliases, item.ref), item.operator, item.value)
 
+    def queryset(self, query: ListQuery, row_condition: Q | None) -> QuerySet:
+        """The rows a list query selects, filtered and ordered but neither paged nor projected: for a caller
+        that pages and renders rows itself (the admin's changelist)."""
+        queryset, aliases, where = self._filtered(query, row_condition)
+        queryset = aliases.apply(queryset).filter(where)
+        return self._order(queryset, self._order_columns(query, aliases))
+
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         queryset, aliases, where = self._filtered(query, row_condition)
         select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
