@@ -52,7 +52,7 @@ class FrappeFilter(admin.SimpleListFilter):
 def field_filter(meta: Meta, field: FieldMeta | None, user: Any, *, fieldname: str = "") -> type[FrappeFilter]:
     """A filter class for one field (or ``docstatus``), with the choices the user can pick."""
     if field is None:
-        name, title = fieldname, "status" if fieldname == "docstatus" else fieldname
+        name, title = fieldname, "document status" if fieldname == "docstatus" else fieldname
         choices = [(str(k), v) for k, v in DOCSTATUS_LABELS.items()]
     else:
         name, title = field.fieldname, field.display_label
@@ -81,7 +81,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: api_settings.COUNT_CAP].count()
+        return self.object_list.order_by()[: api_settings.COUNT_CAP].count()
 
 
 class DocumentChangeList(ChangeList):

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
@@ -155,11 +155,12 @@ class DocumentAdmin(admin.ModelAdmin):
         title = meta.get_field(meta.title_field) if meta.title_field else None
         if title is not None and title not in shown:
             shown.insert(0, title)
-        columns: list[Any] = ["name", *(self._column(f) for f in shown)]
+        columns: list[Any] = [admin.display(description="Name", ordering="name")(lambda obj: obj.name),
+                              *(self._column(f) for f in shown)]
         if meta.is_submittable:
-            columns.append(admin.display(description="Status", ordering="docstatus")(
+            columns.append(admin.display(description="Document status", ordering="docstatus")(
                 lambda obj: DOCSTATUS_LABELS.get(obj.docstatus, obj.docstatus)))
-        columns.append("modified")
+        columns.append(admin.display(description="Modified", ordering="modified")(lambda obj: obj.modified))
         return columns
 
     def get_list_display(self, request: Any) -> list[Any]:

@@ -127,8 +127,8 @@ class SQLBackend:
         """The rows a list query selects, filtered and ordered but neither paged nor projected: for a caller
         that pages and renders rows itself (the admin's changelist)."""
         queryset, aliases, where = self._filtered(query, row_condition)
-        queryset = aliases.apply(queryset).filter(where)
-        return self._order(queryset, self._order_columns(query, aliases))
+        order_columns = self._order_columns(query, aliases)  # adds the aliases the order needs
+        return self._order(aliases.apply(queryset).filter(where), order_columns)
 
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         queryset, aliases, where = self._filtered(query, row_condition)

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from django_frappe_api.backends import indexes
 from django_frappe_api.admin.doctype import FIELDTYPE_CHOICES
+from django_frappe_api.backends import indexes
 from django_frappe_api.fieldtypes import ALL_TYPES
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType
