@@ -315,6 +315,17 @@ class DocumentAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
+    # -- the admin log: entries name the Document row, never the proxy (it has no content type) ----------
+
+    def log_addition(self, request: Any, obj: Any, message: Any) -> Any:
+        return super().log_addition(request, _as_document(obj), message)
+
+    def log_change(self, request: Any, obj: Any, message: Any) -> Any:
+        return super().log_change(request, _as_document(obj), message)
+
+    def log_deletions(self, request: Any, queryset: Any) -> Any:
+        return super().log_deletions(request, [_as_document(obj) for obj in queryset])
+
     # -- deletion -----------------------------------------------------------------------------------
 
     def delete_model(self, request: Any, obj: Any) -> None:
@@ -359,6 +370,13 @@ class DocumentAdmin(admin.ModelAdmin):
         }  # fmt: skip
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/object_history.html", context)
+
+
+def _as_document(obj: Any) -> Document:
+    """A copy of a proxy row as a plain ``Document`` (whose content type exists)."""
+    row = Document.__new__(Document)
+    row.__dict__.update(obj.__dict__)
+    return row
 
 
 @dataclass

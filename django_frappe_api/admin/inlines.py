@@ -97,14 +97,13 @@ class ChildTableInline(admin.TabularInline):
                              model=self.model)
         number = forms.IntegerField(label="No.", required=False, min_value=1,
                                     widget=admin_widgets.AdminIntegerFieldWidget(attrs={"style": "width: 4em"}))
-        form = type(form.__name__, (form,), {"idx": number})
-        for attr in ("base_fields", "declared_fields"):  # "No." first
-            fields = getattr(form, attr)
-            setattr(form, attr, {"idx": fields["idx"], **{k: v for k, v in fields.items() if k != "idx"}})
-        return inlineformset_factory(
-            self.parent_model, self.model, form=form, formset=ChildFormSet, fk_name=self.fk_name, fields=[],
-            extra=self.extra, can_delete=self.has_delete_permission(request, obj),
+        formset = inlineformset_factory(
+            self.parent_model, self.model, form=type(form.__name__, (form,), {"idx": number}), formset=ChildFormSet,
+            fk_name=self.fk_name, fields=[], extra=self.extra, can_delete=self.has_delete_permission(request, obj),
         )
+        fields = formset.form.base_fields  # "No." first
+        formset.form.base_fields = {"idx": fields["idx"], **{k: v for k, v in fields.items() if k != "idx"}}
+        return formset
 
     def get_fieldsets(self, request: Any, obj: Any = None) -> list[Any]:
         names = list(self.get_formset(request, obj).form.base_fields)
