@@ -118,6 +118,8 @@ class DocumentAdmin(admin.ModelAdmin):
         return backend.queryset(query, condition)
 
     def get_object(self, request: Any, object_id: str, from_field: str | None = None) -> Any:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             obj.__class__ = self.model  # the DocType's proxy: its _meta names this section's URLs

@@ -55,7 +55,7 @@ def gadget_order(todo) -> Meta:
         permissions=[
             {"role": "System Manager", **RIGHTS},
             {"role": "System Manager", "permlevel": 1, "read": 1, "write": 1},
-            {"role": "Shop Clerk", "read": 1, "write": 1, "create": 1, "if_owner": 1},
+            {"role": "Shop Clerk", "read": 1, "write": 1, "create": 1, "delete": 0, "if_owner": 1},
             {"role": "Shop Viewer", "read": 1, "write": 0, "create": 0, "delete": 0},
         ],
     )
