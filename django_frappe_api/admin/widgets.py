@@ -65,7 +65,7 @@ class CodeTextarea(AdminTextareaWidget):
     """Code and JSON fields: monospace, no wrapping, spellcheck off."""
 
     def __init__(self, language: str = "", attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"rows": 12, "spellcheck": "false", "wrap": "off", "data-language": language,
+        super().__init__({"rows": 6, "spellcheck": "false", "wrap": "off", "data-language": language,
                           "style": "font-family: monospace; width: 100%; max-width: 60em", **(attrs or {})})
 
 
