@@ -19,14 +19,13 @@ from typing import Any
 from django.contrib.admin import sites
 from django.utils.functional import empty
 
+from ..models import ApiKey, DocType
 from .api_keys import ApiKeyAdmin
 from .doctype import DocTypeAdmin
 
 
 def register(site: Any) -> None:
     """Register the DocType and API key admins on ``site`` (``FrappeAdminSite`` does it for itself)."""
-    from ..models import ApiKey, DocType
-
     for model, model_admin in ((DocType, DocTypeAdmin), (ApiKey, ApiKeyAdmin)):
         if not site.is_registered(model):
             site.register(model, model_admin)

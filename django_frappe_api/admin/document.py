@@ -37,7 +37,7 @@ from ..query import ListQuery
 from . import layout
 from .actions import Refused, cancel_selected, delete_selected, submit_selected
 from .changelist import FILTERED_TYPES, CappedPaginator, DocumentChangeList, field_filter
-from .forms import ATTACH_TYPES, document_form
+from .forms import ATTACH_TYPES, document_form, initial_value
 from .inlines import ChildFormSet, ChildTableInline
 
 # The change form's docstatus buttons (POST keys).
@@ -242,8 +242,6 @@ class DocumentAdmin(admin.ModelAdmin):
             copied = document.copy_doc(self.frappe_meta.name, amend, user=request.user)
         except exceptions.FrappeError:
             return {}
-        from .forms import initial_value
-
         return {f.fieldname: initial_value(f, copied.get(f.fieldname)) for f in self.frappe_meta.data_fields}
 
     def changeform_view(self, request: Any, object_id: str | None = None, form_url: str = "",

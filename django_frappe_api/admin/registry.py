@@ -34,11 +34,10 @@ from django.views.generic import RedirectView
 
 from ..meta import get_meta
 from ..models import DocType, Document
+from .document import DocumentAdmin
 
 if TYPE_CHECKING:
     from django.contrib.admin import AdminSite
-
-    from .document import DocumentAdmin
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,6 @@ class SectionRegistry:
 
     def model_admin(self, doctype: str) -> DocumentAdmin:
         """A ``DocumentAdmin`` over the DocType's current Meta (built per request: Metas change)."""
-        from .document import DocumentAdmin
-
         section = self.get(doctype)
         if section is None:
             raise Http404(f"DocType {doctype} not found")

@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 
 from .. import exceptions, search
 from ..meta import get_meta
+from . import register
 from .registry import SectionRegistry
 
 LINK_SEARCH_PAGE = 20
@@ -32,9 +33,7 @@ class FrappeAdminSite(admin.AdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
         self.sections = SectionRegistry(self)
-        from . import register  # the DocType and API key admins
-
-        register(self)
+        register(self)  # the DocType and API key admins
 
     def get_urls(self) -> list[Any]:
         urls = super().get_urls()
