@@ -28,7 +28,7 @@ from ..document import new_doc
 from ..meta import FieldMeta, Meta
 from ..models import Document
 from .layout import statically_hidden, statically_read_only, statically_required
-from .widgets import AttachInput, CodeTextarea, LinkSelect
+from .widgets import AttachInput, CodeTextarea, DynamicLinkSelect, LinkSelect
 
 LONG_TEXT_TYPES = frozenset({"Small Text", "Text", "Long Text", "Text Editor", "HTML Editor", "Markdown Editor"})
 CODE_TYPES = frozenset({"Code", "JSON"})
@@ -82,6 +82,8 @@ def form_field(field: FieldMeta, *, site_name: str, is_new: bool) -> forms.Field
         return forms.CharField(widget=CodeTextarea(field.options or ""), strip=False, **options)
     if fieldtype == "Link" and field.options:
         return forms.CharField(widget=LinkSelect(field.options, admin_site_name=site_name), **options)
+    if fieldtype == "Dynamic Link" and field.options:
+        return forms.CharField(widget=DynamicLinkSelect(field.options, admin_site_name=site_name), **options)
     if fieldtype == "Password":
         return forms.CharField(widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
                                **{**options, "required": required and is_new,

@@ -1,8 +1,10 @@
-"""Widgets the generated forms add to Django's admin widgets: Link autocomplete, code editor, Attach.
+"""Widgets the generated forms add to Django's admin widgets: Link and Dynamic Link autocomplete, code editor,
+Attach.
 
 Usage::
 
     LinkSelect("Customer", admin_site_name="admin")      # select2 fed by the API's link search
+    DynamicLinkSelect("reference_type")                   # the same, over the DocType another field names
     CodeTextarea(language="JSON")                         # monospace, tab-friendly textarea
     AttachInput()                                         # upload, with a download link to the current file
 """
@@ -59,6 +61,26 @@ class LinkSelect(forms.Select):
                 *i18n_file, "admin/js/jquery.init.js", "admin/js/autocomplete.js"),
             css={"screen": (f"admin/css/vendor/select2/select2{extra}.css", "admin/css/autocomplete.css")},
         )
+
+
+class DynamicLinkSelect(LinkSelect):
+    """A Dynamic Link: the same autocomplete, over the DocType its DocType field (``options``) holds."""
+
+    def __init__(self, doctype_field: str, *, admin_site_name: str = "admin", attrs: dict[str, Any] | None = None
+                 ) -> None:
+        super().__init__("__doctype__", admin_site_name=admin_site_name, attrs=attrs)
+        self.doctype_field = doctype_field
+
+    def build_attrs(self, base_attrs: dict[str, Any], extra_attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["class"] = attrs["class"].replace("admin-autocomplete", "frappe-dynamic-link")
+        attrs["data-search-url"] = attrs.pop("data-ajax--url")
+        attrs["data-doctype-field"] = self.doctype_field
+        return attrs
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(js=["django_frappe_api/admin/dynamic_link.js"])
 
 
 class CodeTextarea(AdminTextareaWidget):

@@ -288,3 +288,27 @@ def test_link_search_of_an_unknown_or_unreadable_doctype_is_an_error(client, db,
 
     assert response.status_code in (403, 404)
     assert set(response.json()) == {"error"}
+
+
+def test_dynamic_link_searches_the_doctype_its_doctype_field_names(staff_client, todo, admin_user):
+    make_doctype("Note Ref", [
+        {"fieldname": "ref_type", "label": "Ref Type", "fieldtype": "Link", "options": "DocType"},
+        {"fieldname": "ref_name", "label": "Ref Name", "fieldtype": "Dynamic Link", "options": "ref_type"},
+    ])
+    add = "/admin/custom/note_ref/add/"
+
+    form = staff_client.get(add)
+
+    assert form.status_code == 200
+    widget = form.context["adminform"].form.fields["ref_name"].widget
+    assert (type(widget).__name__, widget.doctype_field) == ("DynamicLinkSelect", "ref_type")
+    assert 'data-search-url="/admin/link-search/__doctype__/"' in form.text
+    assert 'data-doctype-field="ref_type"' in form.text
+    assert "/static/django_frappe_api/admin/dynamic_link.js" in form.text
+
+    refused = staff_client.post(add, {"ref_type": "ToDo", "ref_name": "nope"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {"ref_name": ["Could not find Ref Name: nope"]}
+    todo_name = document.insert_doc("ToDo", {"description": "Call"}, user=admin_user)["name"]
+    assert staff_client.post(add, {"ref_type": "ToDo", "ref_name": todo_name}).status_code == 302
