@@ -152,3 +152,20 @@ def test_a_refused_bulk_delete_deletes_nothing(staff_client, orders, admin_user)
         f"Nothing deleted: Cannot delete or cancel because ToDo {todo['name']} is linked with Gadget Order GO-0001"
     ]
     assert Document.objects.filter(doctype_id="ToDo").count() == 1
+
+
+def test_changelist_costs_the_same_queries_whatever_the_number_of_rows(staff_client, orders, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff_client.get(URL)  # sections, metas and sessions warmed up
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get(URL).status_code == 200
+    for i in range(20):
+        document.insert_doc("Gadget Order", {"title": f"Extra {i}", "status": "Open"}, user=admin_user)
+    staff_client.get(URL)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(URL)
+
+    assert len(listed(response)) == 20  # one full page
+    assert len(many.captured_queries) == len(few.captured_queries)
