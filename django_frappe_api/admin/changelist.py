@@ -77,11 +77,31 @@ def _distinct_values(meta: Meta, fieldname: str, user: Any) -> list[tuple[str, s
 
 
 class CappedPaginator(Paginator):
-    """Counts up to ``FRAPPE_API["COUNT_CAP"]`` rows, as the API's counts do: a large table is not scanned."""
+    """Counts up to ``FRAPPE_API["COUNT_CAP"]`` rows, as the API's counts do: a large table is not scanned.
+    Pages past the cap stay reachable (``?p=``); the page links stop there."""
 
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by()[: api_settings.COUNT_CAP].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= api_settings.COUNT_CAP
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            return max(super().validate_number(1), int(number))
+        except (TypeError, ValueError):
+            return super().validate_number(number)  # Django's own error
+
+    def page(self, number: Any) -> Any:
+        number = self.validate_number(number)
+        if not self.capped or number <= self.num_pages:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
 class DocumentChangeList(ChangeList):

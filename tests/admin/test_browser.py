@@ -77,6 +77,7 @@ def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(
                                          "lines": [{"item": "M8 bolt", "qty": 100}]}, user=admin)
 
     browser.get(f"{live_server.url}/admin/login/?next=/admin/")
+    assert browser.find_elements(By.NAME, "username"), browser.page_source[:3000]
     browser.find_element(By.NAME, "username").send_keys("Administrator")
     browser.find_element(By.NAME, "password").send_keys("admin")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()

@@ -169,3 +169,14 @@ def test_changelist_costs_the_same_queries_whatever_the_number_of_rows(staff_cli
 
     assert len(listed(response)) == 20  # one full page
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_pages_past_the_capped_count_stay_reachable(staff_client, orders, settings, admin_user):
+    for i in range(42):
+        document.insert_doc("Gadget Order", {"title": f"Extra {i:02d}"}, user=admin_user)
+    settings.FRAPPE_API = {"COUNT_CAP": 25}  # 45 rows, 20 a page: the links stop at page 2
+
+    response = staff_client.get(URL, {"p": "3", "o": "1"})
+
+    assert listed(response) == ["GO-0041", "GO-0042", "GO-0043", "GO-0044", "GO-0045"]
+    assert (response.context["cl"].result_count, response.context["cl"].page_num) == (25, 3)
