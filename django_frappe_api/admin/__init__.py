@@ -6,8 +6,9 @@ Usage::
     urlpatterns = [path("admin/", admin.site.urls), ...]
 
 One noun a module: ``site`` (the admin site: sections in the index, Link search), ``registry`` (the
-sections, their proxies and URLs), ``document`` (a DocType's ModelAdmin), ``changelist`` (the list
-engine behind the changelist), ``forms``, ``widgets`` and ``layout`` (the form built from a Meta),
+sections, their proxies and URLs), ``document`` (a DocType's ModelAdmin) with ``permissions`` (its
+rights), ``docstatus`` (Submit / Cancel / Amend) and ``history`` (Version records), ``changelist`` (the
+list engine behind the changelist), ``forms``, ``widgets`` and ``layout`` (the form built from a Meta),
 ``inlines`` (child tables), ``actions`` (bulk delete/submit/cancel), ``doctype`` (the DocType definition
 admin) and ``api_keys``.
 """

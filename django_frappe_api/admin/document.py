@@ -10,20 +10,14 @@ is shown again with what the user typed and Frappe's message next to the field i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import capfirst
 
 from .. import document, exceptions, fieldtypes, permissions
 from ..backends.base import get_backend
@@ -37,14 +31,14 @@ from ..query import ListQuery
 from . import layout
 from .actions import Refused, cancel_selected, delete_selected, submit_selected
 from .changelist import FILTERED_TYPES, CappedPaginator, DocumentChangeList, field_filter
+from .docstatus import CANCEL, SUBMIT, DocstatusButtons
 from .forms import ATTACH_TYPES, document_form, initial_value
+from .history import history_page
 from .inlines import ChildFormSet, ChildTableInline
-
-# The change form's docstatus buttons (POST keys).
-SUBMIT, CANCEL = "_frappe_submit", "_frappe_cancel"
+from .permissions import DocumentPermissions
 
 
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
     """``ModelAdmin`` of one DocType over its ``Document`` proxy; see the module docstring."""
 
     change_form_template = "django_frappe_api/admin/document_change_form.html"
@@ -67,37 +61,8 @@ class DocumentAdmin(admin.ModelAdmin):
         if sort_field in ("modified", "creation", "name") or meta.has_field(sort_field):
             self.ordering = (("-" if meta.sort_order.upper() == "DESC" else "") + sort_field,)
 
-    # -- permissions: Frappe's rules for the request's user -------------------------------------------
-
-    def _doc_right(self, request: Any, right: str, obj: Any = None) -> bool:
-        meta, user = self.frappe_meta, request.user
-        if obj is None:
-            return permissions.has_doctype_permission(meta, user, right)
-        return permissions.has_doc_permission(meta, obj.owner, user, right, obj.name)
-
-    def has_module_permission(self, request: Any) -> bool:
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._doc_right(request, "read", obj)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return self._doc_right(request, "create")
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._doc_right(request, "write", obj) and (obj is None or obj.docstatus != 2)
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._doc_right(request, "delete", obj) and (obj is None or obj.docstatus != 1)
-
-    def has_submit_permission(self, request: Any) -> bool:
-        return self.frappe_meta.is_submittable and self._doc_right(request, "submit")
-
-    def has_cancel_permission(self, request: Any) -> bool:
-        return self.frappe_meta.is_submittable and self._doc_right(request, "cancel")
-
     def get_actions(self, request: Any) -> dict[str, Any]:
-        self.actions = [delete_selected, submit_selected, cancel_selected]
+        self.actions = [delete_selected, submit_selected, cancel_selected]  # each shown only with its right
         return super().get_actions(request)
 
     # -- the changelist -----------------------------------------------------------------------------
@@ -254,21 +219,6 @@ class DocumentAdmin(admin.ModelAdmin):
             request._frappe_refusal = refused.error
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def render_change_form(self, request: Any, context: dict[str, Any], add: bool = False, change: bool = False,
-                           form_url: str = "", obj: Any = None) -> Any:
-        meta = self.frappe_meta
-        if obj is not None and meta.is_submittable:
-            context.update(
-                frappe_docstatus=DOCSTATUS_LABELS.get(obj.docstatus, obj.docstatus),
-                frappe_can_submit=obj.docstatus == 0 and self._doc_right(request, "submit", obj),
-                frappe_can_cancel=obj.docstatus == 1 and self._doc_right(request, "cancel", obj),
-                frappe_submit=SUBMIT, frappe_cancel=CANCEL,
-            )
-            if obj.docstatus == 2 and self._doc_right(request, "amend", obj) and self.has_add_permission(request):
-                add_url = reverse(f"{self.admin_site.name}:{self.section.url_name('add')}")
-                context["frappe_amend_url"] = f"{add_url}?amend={obj.name}"
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         """Nothing here: ``save_related`` saves the document and its child rows in one document-layer call."""
 
@@ -308,13 +258,6 @@ class DocumentAdmin(admin.ModelAdmin):
         fields += [formset.prefix for formset in formsets if formset.has_changed()]
         return [{"changed": {"fields": fields}}] if fields else []
 
-    def response_change(self, request: Any, obj: Any) -> Any:
-        if SUBMIT in request.POST or CANCEL in request.POST:
-            done = "submitted" if SUBMIT in request.POST else "cancelled"
-            self.message_user(request, f"{self.frappe_meta.name} {obj.name} {done}.", messages.SUCCESS)
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
-
     # -- the admin log: entries name the Document row, never the proxy (it has no content type) ----------
 
     def log_addition(self, request: Any, obj: Any, message: Any) -> Any:
@@ -347,29 +290,14 @@ class DocumentAdmin(admin.ModelAdmin):
             change_url = reverse(f"{self.admin_site.name}:{self.section.url_name('change')}", args=[object_id])
             return HttpResponseRedirect(change_url)
 
-    # -- history: the document's Version records ----------------------------------------------------
-
     def history_view(self, request: Any, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        """The document's ``Version`` records (``history.py``) on Django's history page."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        versions = document.get_all("Version", fields=["owner", "creation", "data"], order_by="creation desc",
-                                    filters={"ref_doctype": self.frappe_meta.name, "docname": obj.name})
-        entries = [HistoryEntry.from_version(v) for v in versions]
-        entries.append(HistoryEntry(obj.creation, _User(obj.owner), "Created."))
-        page = Paginator(entries, 100).get_page(request.GET.get(PAGE_VAR, 1))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Change history: {obj.name}", "subtitle": None, "action_list": page,
-            "page_range": page.paginator.get_elided_page_range(page.number), "page_var": PAGE_VAR,
-            "pagination_required": page.paginator.count > 100, "module_name": str(capfirst(self.frappe_meta.name)),
-            "object": obj, "opts": self.opts, "preserved_filters": self.get_preserved_filters(request),
-            **(extra_context or {}),
-        }  # fmt: skip
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/object_history.html", context)
+        return history_page(self, request, obj, extra_context)
 
 
 def _as_document(obj: Any) -> Document:
@@ -377,42 +305,3 @@ def _as_document(obj: Any) -> Document:
     row = Document.__new__(Document)
     row.__dict__.update(obj.__dict__)
     return row
-
-
-@dataclass
-class _User:
-    username: str
-
-    def get_username(self) -> str:
-        return self.username
-
-    def get_full_name(self) -> str:
-        return ""
-
-
-@dataclass
-class HistoryEntry:
-    """One row of the history page, shaped as the template reads a ``LogEntry``."""
-
-    action_time: Any
-    user: _User
-    message: str
-
-    def get_change_message(self) -> str:
-        return self.message
-
-    @classmethod
-    def from_version(cls, version: dict[str, Any]) -> HistoryEntry:
-        try:
-            data = json.loads(version.get("data") or "{}")
-        except ValueError:
-            data = {}
-        parts = [f"{field}: {old if old not in (None, '') else '—'} → {new if new not in (None, '') else '—'}"
-                 for field, old, new in data.get("changed") or []]
-        for key, verb in (("added", "added"), ("removed", "removed")):
-            for table, row in data.get(key) or []:
-                parts.append(f"{table} row {verb} ({(row or {}).get('name', '')})")
-        for table, idx, _name, changes in data.get("row_changed") or []:
-            parts.append(f"{table} row {idx}: " + ", ".join(f"{f}: {o} → {n}" for f, o, n in changes))
-        when = fieldtypes.parse_datetime(version["creation"]) if version.get("creation") else None
-        return cls(when, _User(version.get("owner") or ""), "; ".join(parts) or "Saved.")
