@@ -151,6 +151,13 @@ class SQLBackend:
         queryset and every column must be the same SQL whatever the request (a host queryset may not be)."""
         return False
 
+    def queryset(self, query: ListQuery, row_condition: Q | None) -> QuerySet:
+        """The rows a list query selects, filtered and ordered but neither paged nor projected: for a caller
+        that pages and renders rows itself (the admin's changelist)."""
+        queryset, aliases, where = self._filtered(query, row_condition)
+        order_columns = self._order_columns(query, aliases)  # adds the aliases the order needs
+        return self._order(aliases.apply(queryset).filter(where), order_columns)
+
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         if self.reuses_statements(query):
             try:
