@@ -1,4 +1,4 @@
-"""Each user's group names (their Frappe roles) kept between requests in the meta cache.
+"""Each user's group names (their Frappe roles), and other per-user rows, kept between requests in the meta cache.
 
 Usage::
 
@@ -19,6 +19,7 @@ them at once.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -73,6 +74,22 @@ def group_names(user: Any) -> tuple[str, ...]:
     names = tuple(user.groups.values_list("name", flat=True))
     cache.set(key, (stamp, names), api_settings.META_CACHE_TIMEOUT)
     return names
+
+
+def user_entry(user: Any, kind: str, load: Callable[[], Any]) -> Any:
+    """Another per-user value kept under the same stamp (the user's User Permissions): ``load()`` runs when
+    the cache holds no current entry, or when the user was not marked by authentication."""
+    stamp = getattr(user, _STAMP_ATTR, None)
+    if stamp is None:
+        return load()
+    cache, key = _cache(), f"frappe_api:{kind}:{user.pk}"
+    found = cache.get_many([STAMP_KEY, key])
+    entry = found.get(key)
+    if entry is not None and found.get(STAMP_KEY) == entry[0]:
+        return entry[1]
+    value = load()
+    cache.set(key, (stamp, value), api_settings.META_CACHE_TIMEOUT)
+    return value
 
 
 def invalidate() -> None:
