@@ -109,7 +109,7 @@ def test_get_value_and_search_see_allowed_rows_only(client, acme_only):
                           {"doctype": "Deal", "fieldname": "title", "filters": json.dumps({"name": "D2"})})
     assert (response.status_code, response.json()) == (200, {"message": {}})
     response = client.get("/api/method/frappe.desk.search.search_link", {"doctype": "Company", "txt": ""})
-    assert response.json() == {"message": [{"value": "Acme", "description": "Acme"}]}
+    assert response.json() == {"message": [{"value": "Acme", "description": ""}]}
 
 
 def test_writes_may_link_only_to_allowed_values(client, acme_only):
