@@ -113,8 +113,16 @@ def _link_titles(meta: Meta, doc: dict[str, Any], user: Any) -> dict[str, Any]:
     return titles
 
 
+def _shares(meta: Meta, doc: dict[str, Any], user: Any) -> list[dict[str, Any]]:
+    """The document's DocShare rows, oldest first; a row shared with everyone names ``everyone``."""
+    rows = _rows("DocShare", ["user", "read", "write", "submit", "share", "everyone"],
+                 {"share_doctype": meta.name, "share_name": str(doc["name"])})
+    return [{"user": "everyone" if row.pop("everyone") else row["user"], **{k: v for k, v in row.items()
+                                                                          if k != "user"}} for row in rows]
+
+
 def _empty_list(meta: Meta, doc: dict[str, Any], user: Any) -> list[Any]:
-    return []  # assignments, shares, tags, favourites, seen: not kept by this app
+    return []  # seen: not kept by this app
 
 
 def users(meta: Meta, doc: dict[str, Any], parts: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -139,7 +147,7 @@ _PARTS = {
     "permissions": _permissions,
     "attachments": _attachments,
     "assignments": _empty_list,
-    "shares": _empty_list,
+    "shares": _shares,
     "tags": _empty_list,
     "favourites": _empty_list,
     "comments": _comments,
