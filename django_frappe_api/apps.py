@@ -19,7 +19,7 @@ class FrappeApiConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which are not loaded when
         # Django imports this module (settings, INSTALLED_APPS), and importing some registers things.
-        from . import checks, comment_cache, lookups, methods, role_cache, signals, user_permissions  # noqa: F401
+        from . import assignments, checks, comment_cache, lookups, methods, role_cache, signals, user_permissions  # noqa: F401
         from .backends.base import register_backend, register_whole_request_meta
         from .backends.doctype import DOCTYPE_META, doctype_backend
         from .backends.generic import generic_backend
