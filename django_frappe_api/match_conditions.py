@@ -32,8 +32,12 @@ from .field_refs import FieldRef
 from .meta import Meta
 
 
-def row_condition(meta: Meta, user: Any, backend: DocumentBackend | None = None) -> Q | None:
-    """The rows of ``meta`` the user may list (``None``: all of them). Call after the DocType-level read check."""
+def row_condition(meta: Meta, user: Any, backend: DocumentBackend | None = None, *,
+                  reference_doctype: str | None = None, ignore_user_permissions: bool = False) -> Q | None:
+    """The rows of ``meta`` the user may list (``None``: all of them). Call after the DocType-level read check.
+
+    ``reference_doctype`` is the DocType of a searched Link field: rows ``applicable_for`` it narrow ``name``.
+    ``ignore_user_permissions`` (a link search from a field marked so) leaves User Permissions out."""
     backend = backend or get_backend(meta)
     constrained = permissions.owner_constrained(meta, user)
     restriction: Q | None = None
@@ -41,7 +45,8 @@ def row_condition(meta: Meta, user: Any, backend: DocumentBackend | None = None)
         owner = backend.owner_lookup(meta)
         restriction = Q(**{owner: permissions.user_id(user)}) if owner else Q(pk__in=[])
     elif constrained is False:
-        restriction = _user_permission_condition(meta, user, backend)
+        restriction = None if ignore_user_permissions else _user_permission_condition(
+            meta, user, backend, reference_doctype)
         if restriction is None:
             return None
     self_name = permissions.self_shared_name(meta, user)
@@ -52,9 +57,10 @@ def row_condition(meta: Meta, user: Any, backend: DocumentBackend | None = None)
     return shared if restriction is None else restriction | shared
 
 
-def _user_permission_condition(meta: Meta, user: Any, backend: DocumentBackend) -> Q | None:
+def _user_permission_condition(meta: Meta, user: Any, backend: DocumentBackend, reference_doctype: str | None,
+                               ) -> Q | None:
     condition: Q | None = None
-    for fieldname, allowed in user_permissions.restricted_fields(meta, user):
+    for fieldname, allowed in user_permissions.restricted_fields(meta, user, reference_doctype):
         column = _column(meta, backend, fieldname)
         field = Q(In(column, allowed))
         if fieldname != "name":  # an empty Link stays visible (Frappe's strict user permissions are off)

@@ -61,14 +61,17 @@ def allowed_values(meta: Meta, target: str, found: dict[str, list[dict[str, Any]
             or row["applicable_for"] == meta.name]
 
 
-def restricted_fields(meta: Meta, user: Any) -> list[tuple[str, list[str]]]:
+def restricted_fields(meta: Meta, user: Any, reference_doctype: str | None = None) -> list[tuple[str, list[str]]]:
     """``(fieldname, allowed values)`` for ``name`` and each Link field of ``meta`` the user's rows restrict;
-    fields marked ``ignore_user_permissions`` are exempt (``DatabaseQuery.add_user_permissions``)."""
+    fields marked ``ignore_user_permissions`` are exempt (``DatabaseQuery.add_user_permissions``). ``name`` is
+    narrowed by rows for every DocType and by those ``applicable_for`` ``reference_doctype`` (a link search's
+    DocType), or else ``meta`` itself."""
     found = get_user_permissions(user)
     if not found:
         return []
     result = []
-    own = [row["doc"] for row in found.get(meta.name, ()) if not row["applicable_for"]]
+    scope = reference_doctype or meta.name
+    own = [row["doc"] for row in found.get(meta.name, ()) if row["applicable_for"] in (None, scope)]
     if own:
         result.append(("name", own))
     for field in meta.data_fields:

@@ -89,7 +89,9 @@ class _ListRun:
         fields, self.tables, self.added_name = _split_table_fields(meta, request.fields, access.readable(meta))
         self.query = ListQuery.from_request(meta, dataclasses.replace(request, fields=fields), access)
         self.backend = get_backend(meta)
-        self.row_condition = None if meta.istable else row_condition(self.perm_meta, user, self.backend)
+        self.row_condition = None if meta.istable else row_condition(
+            self.perm_meta, user, self.backend, reference_doctype=request.reference_doctype,
+            ignore_user_permissions=request.ignore_user_permissions)
 
     def rows(self) -> list[Any]:
         meta, query = self.meta, self.query
@@ -188,7 +190,9 @@ def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **
     permissions.check_doctype_permission(perm_meta, user, "read")
     query = ListQuery.from_request(meta, request.conditions_only(), FieldAccess(user, meta, perm_meta))
     backend = get_backend(meta)
-    condition = None if meta.istable else row_condition(perm_meta, user, backend)
+    condition = None if meta.istable else row_condition(
+        perm_meta, user, backend, reference_doctype=request.reference_doctype,
+        ignore_user_permissions=request.ignore_user_permissions)
     return backend.get_count(query, condition, distinct=request.distinct, limit=limit,
                              timeout_ms=request.count_timeout_ms)
 

@@ -229,3 +229,19 @@ def test_a_user_without_rows_or_shares_pays_nothing_more(shared_cache, client, d
     client.get("/api/resource/Deal/D1")
     with django_assert_num_queries(3 + 2 + 1):
         assert client.get("/api/resource/Deal/D1").status_code == 200
+
+
+def test_link_search_follows_the_referencing_doctype(client, deals, admin_client):
+    """A row applicable for Deal narrows the Company search of Deal's link fields only; a field marked
+    ``ignore_user_permissions`` may search every Company."""
+    allow(admin_client, "Company", "Acme", apply_to_all_doctypes=0, applicable_for="Deal")
+    search = "/api/method/frappe.desk.search.search_link"
+    found = client.get(search, {"doctype": "Company", "txt": "", "reference_doctype": "Deal"}).json()["message"]
+    assert [row["value"] for row in found] == ["Acme"]
+    found = client.get(search, {"doctype": "Company", "txt": ""}).json()["message"]
+    assert sorted(row["value"] for row in found) == ["Acme", "Globex"]
+    found = client.get(search, {"doctype": "Company", "txt": "", "reference_doctype": "Deal",
+                                "ignore_user_permissions": 1}).json()["message"]
+    assert sorted(row["value"] for row in found) == ["Acme", "Globex"]
+    found = client.get("/api/v2/doctype/Company/search", {"txt": "", "reference_doctype": "Deal"}).json()["data"]
+    assert [row["value"] for row in found] == ["Acme"]
