@@ -7,7 +7,8 @@ rewrites the ``_assign`` of the document it references (Frappe's ``ToDo.update_i
     open_assignments("Deal", "D1")   # [{"user": ..., "description": ..., "priority": ..., "date": ...}]
 
 ``_assign`` holds the JSON list of the users of the document's ToDos that are neither Closed nor Cancelled,
-oldest first, written without changing ``modified``. ToDo is the host's DocType (Frappe's shape: ``allocated_to``,
+oldest first, written without changing ``modified``. Deleting a document deletes its DocShare and Tag Link rows
+and cancels its unfinished ToDos. ToDo is the host's DocType (Frappe's shape: ``allocated_to``,
 ``reference_type``, ``reference_name``, ``status``, ``description``, ``priority``, ``date``); without one, no
 document is assigned.
 """
@@ -19,11 +20,13 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from . import document, exceptions, signals
+from . import document, exceptions, shares, signals
 from .backends.base import get_backend
 from .meta import Meta, doctype_exists, get_meta
+from .models import Document
 
 TODO = "ToDo"
+TAG_LINK = "Tag Link"
 FINISHED = ("Cancelled", "Closed")
 
 
@@ -71,3 +74,20 @@ def update_in_reference(todo: dict[str, Any]) -> None:
 def todo_changed(sender: str, doc: dict[str, Any], **kwargs: Any) -> None:
     if sender == TODO:
         update_in_reference(doc)
+
+
+@receiver(signals.after_delete, dispatch_uid="frappe_api_assignments_document_deleted")
+def document_deleted(sender: str, doc: dict[str, Any], **kwargs: Any) -> None:
+    """A deleted document takes its shares and tag links with it, and its unfinished ToDos are Cancelled
+    (``frappe.model.delete_doc``: DocShare rows deleted, ``assign_to.clear``)."""
+    if sender in (TODO, shares.DOCTYPE, TAG_LINK) or doc.get("name") in (None, ""):
+        return
+    for doctype, match in ((shares.DOCTYPE, {"data__share_doctype": sender, "data__share_name": str(doc["name"])}),
+                           (TAG_LINK, {"data__document_type": sender, "data__document_name": str(doc["name"])})):
+        Document.objects.filter(doctype_id=doctype, **match).delete()
+    if doctype_exists(TODO):
+        todo_meta = get_meta(TODO)
+        for row in todo_rows(sender, doc["name"], ["name"]):
+            stored = document.load_doc(todo_meta, row["name"])
+            stored["status"] = "Cancelled"
+            get_backend(todo_meta).update(todo_meta, stored, tables=())

@@ -152,3 +152,13 @@ def test_likes_toggle_liked_by_and_leave_a_like_comment(jane, deals):
         {"comment_type": "Like", "content": "Liked", "reference_name": "D1"}]
     jane.post("/api/method/frappe.desk.like.toggle_like", {"doctype": "Deal", "name": "D1"}, format="json")
     assert column("D1", "_liked_by") == "[]"
+
+
+def test_deleting_a_document_drops_its_shares_and_tag_links_and_cancels_its_todos(jane, bob, admin_client, deals):
+    jane.post(ASSIGN + "add", {"assign_to": json.dumps([BOB]), "doctype": "Deal", "name": "D2"}, format="json")
+    jane.post(TAG + "add_tag", {"tag": "urgent", "dt": "Deal", "dn": "D2"}, format="json")
+    assert len(document.get_all("DocShare")) == 1
+    assert admin_client.delete("/api/resource/Deal/D2").status_code == 202
+    assert document.get_all("DocShare") == []
+    assert document.get_all("Tag Link") == []
+    assert document.get_all("ToDo", fields=["status"]) == [{"status": "Cancelled"}]
