@@ -61,6 +61,20 @@ def allowed_values(meta: Meta, target: str, found: dict[str, list[dict[str, Any]
             or row["applicable_for"] == meta.name]
 
 
+def user_default(meta: Meta, target: str, user: Any) -> str | None:
+    """The value a new ``meta`` document's Link to ``target`` starts with: the row marked ``is_default``, or
+    the only allowed value (Frappe's ``create_new.get_user_default_value``); never for Links to User."""
+    if target == "User":
+        return None
+    rows = [row for row in get_user_permissions(user).get(target, ())
+            if not row["applicable_for"] or row["applicable_for"] == meta.name]
+    marked = [row["doc"] for row in rows if row["is_default"]]
+    if marked:
+        return marked[0]
+    values = list(dict.fromkeys(row["doc"] for row in rows))
+    return values[0] if len(values) == 1 else None
+
+
 def restricted_fields(meta: Meta, user: Any, reference_doctype: str | None = None) -> list[tuple[str, list[str]]]:
     """``(fieldname, allowed values)`` for ``name`` and each Link field of ``meta`` the user's rows restrict;
     fields marked ``ignore_user_permissions`` are exempt (``DatabaseQuery.add_user_permissions``). ``name`` is

@@ -245,3 +245,19 @@ def test_link_search_follows_the_referencing_doctype(client, deals, admin_client
     assert sorted(row["value"] for row in found) == ["Acme", "Globex"]
     found = client.get("/api/v2/doctype/Company/search", {"txt": "", "reference_doctype": "Deal"}).json()["data"]
     assert [row["value"] for row in found] == ["Acme"]
+
+
+def test_a_new_document_links_to_the_default_or_only_allowed_value(client, deals, admin_client):
+    allow(admin_client, "Company", "Acme")
+    response = client.post("/api/v2/document/Deal", {"name": "D7"}, format="json")
+    assert (response.status_code, response.json()["data"]["company"]) == (200, "Acme")
+    allow(admin_client, "Company", "Globex", is_default=1)
+    response = client.post("/api/v2/document/Deal", {"name": "D8"}, format="json")
+    assert (response.status_code, response.json()["data"]["company"], response.json()["data"].get("partner")) == (
+        200, "Globex", None)
+    response = admin_client.post("/api/resource/User Permission", {"user": JANE, "allow": "Company",
+                                                                   "for_value": "Acme", "is_default": 1,
+                                                                   "apply_to_all_doctypes": 0,
+                                                                   "applicable_for": "Deal"}, format="json")
+    assert (response.status_code, body(response)["_server_messages"][0]["message"]) == (
+        417, f"{JANE} has already assigned default value for Company.")
