@@ -9,7 +9,8 @@ What Frappe puts in the WHERE clause, in the same single SQL query as the filter
 
 * roles granting read or select only through ``if_owner`` rows: ``owner = <user>``;
 * otherwise User Permissions: for ``name`` and every Link field whose target the user has rows for (and that is
-  not ``ignore_user_permissions``), the value is one of the allowed ones or empty (strict mode off), all AND-ed;
+  not ``ignore_user_permissions``), the value is one of the allowed ones or empty (unless
+  ``APPLY_STRICT_USER_PERMISSIONS``), all AND-ed;
 * when either restricts the list, the documents shared with the user are OR-ed back in, as a subquery on
   DocShare; without any role read, the list is the shared documents alone.
 
@@ -28,6 +29,7 @@ from django.db.models.lookups import Exact, In, IsNull
 from . import permissions, shares, user_permissions
 from .backends.base import DocumentBackend, get_backend
 from .backends.sql import Aliases
+from .conf import api_settings
 from .field_refs import FieldRef
 from .meta import Meta
 
@@ -63,7 +65,7 @@ def _user_permission_condition(meta: Meta, user: Any, backend: DocumentBackend, 
     for fieldname, allowed in user_permissions.restricted_fields(meta, user, reference_doctype):
         column = _column(meta, backend, fieldname)
         field = Q(In(column, allowed))
-        if fieldname != "name":  # an empty Link stays visible (Frappe's strict user permissions are off)
+        if fieldname != "name" and not api_settings.APPLY_STRICT_USER_PERMISSIONS:  # an empty Link stays visible
             field |= Q(IsNull(column, True))
             if meta.backend == "generic":
                 field |= Q(Exact(column, ""))

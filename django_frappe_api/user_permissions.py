@@ -10,8 +10,8 @@ The rows are ``User Permission`` documents (a JSON DocType of this app, managed 
 ``frappe/core/doctype/user_permission/user_permission.py`` they are read once per user and kept: per request on
 the user object, and between requests in the shared cache under the roles stamp (``role_cache``), which every
 change to a User Permission replaces. A user without rows pays no query on a warm cache. Administrator and Guest
-have none. Frappe's "strict" setting is off: an empty Link value stays visible and writable. Tree DocTypes'
-descendants are not added (``hide_descendants`` is stored only).
+have none. Unless ``APPLY_STRICT_USER_PERMISSIONS`` (Frappe's "strict" setting, off by default), an empty Link
+value stays visible and writable. Tree DocTypes' descendants are not added (``hide_descendants`` is stored only).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from . import exceptions, role_cache, signals
+from .conf import api_settings
 from .meta import Meta
 from .models import Document
 
@@ -113,17 +114,20 @@ def has_user_permission(meta: Meta, doc: dict[str, Any], user: Any, child_metas:
         child = (child_metas or {}).get(table.options)
         if child is not None:
             rows.extend((child, row) for row in doc.get(table.fieldname) or [] if isinstance(row, dict))
+    strict = api_settings.APPLY_STRICT_USER_PERMISSIONS and not meta.issingle
     for row_meta, row in rows:
         for field in row_meta.data_fields:
             value = row.get(field.fieldname)
-            if field.fieldtype != "Link" or value in (None, "") or field.properties.get("ignore_user_permissions"):
+            if field.fieldtype != "Link" or field.properties.get("ignore_user_permissions"):
+                continue
+            if value in (None, "") and not strict:
                 continue
             allowed = allowed_values(meta, field.options, found)
             if allowed and str(value) not in allowed:
                 where = f"in row {row.get('idx')}, field {field.display_label}" if row is not doc else (
                     f"in field {field.display_label}")
                 return (f"You are not allowed to access this {row_meta.name} record because it is linked to "
-                        f"{field.options} '{value}' {where}")
+                        f"{field.options} '{value or 'empty'}' {where}")
     return None
 
 

@@ -261,3 +261,10 @@ def test_a_new_document_links_to_the_default_or_only_allowed_value(client, deals
                                                                    "applicable_for": "Deal"}, format="json")
     assert (response.status_code, body(response)["_server_messages"][0]["message"]) == (
         417, f"{JANE} has already assigned default value for Company.")
+
+
+def test_strict_user_permissions_hide_empty_links_too(client, acme_only, settings):
+    settings.FRAPPE_API = {"APPLY_STRICT_USER_PERMISSIONS": True}
+    assert names(client.get("/api/resource/Deal", {"fields": '["name"]'})) == ["D1"]
+    assert client.get("/api/v2/doctype/Deal/count").json() == {"data": 1}
+    assert client.get("/api/resource/Deal/D3").status_code == 403
