@@ -17,13 +17,16 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from . import exceptions, fieldtypes, formats, json_input, timespans
+
+if TYPE_CHECKING:
+    from .backends.statements import Binder
 
 OPERATORS = (
     "=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between",
@@ -146,8 +149,12 @@ def normalise_operator(operator: Any) -> str:
     return normalised
 
 
-def condition_q(column: Column, operator: str, value: Any) -> Q:
-    """The Q object for one condition on one column, with Frappe's NULL semantics."""
+def condition_q(column: Column, operator: str, value: Any, bind: Binder | None = None) -> Q:
+    """The Q object for one condition on one column, with Frappe's NULL semantics.
+
+    With ``bind`` (a ``backends.statements.Binder``) the operands enter the Q as bound parameters, so that
+    the compiled statement can be reused for other values; the shape of the Q does not depend on them.
+    """
     if operator in TREE_OPERATORS:
         raise exceptions.ValidationError(f"Operator '{operator}' is only supported on tree DocTypes")
     fieldtype = column.fieldtype
@@ -156,9 +163,13 @@ def condition_q(column: Column, operator: str, value: Any) -> Q:
     if operator == "is":
         return _is_q(column, value)
     if operator == "between":
-        return _between_q(column, value)
+        return _between_q(column, value, bind)
     operand = _operand(column, operator, value)
-    positive, negate = _positive_q(column.lookup, operator, operand)
+    bound = operand
+    if bind is not None:
+        bound = bind(operand, fieldtype_kind=fieldtypes.db_kind(fieldtype), datetime_column=column.is_datetime_column,
+                     like=operator in ("like", "not like"))
+    positive, negate = _positive_q(column.lookup, operator, bound)
     q = ~positive if negate else positive
     if fieldtype in fieldtypes.NUMERIC_TYPES:
         # Numeric columns are compared directly: NULL never matches (Frappe adds no IFNULL).
@@ -264,7 +275,7 @@ def _is_q(column: Column, value: Any) -> Q:
     return ~not_set & Q(**{f"{column.lookup}__isnull": False}) if wanted == "set" else not_set
 
 
-def _between_q(column: Column, value: Any) -> Q:
+def _between_q(column: Column, value: Any, bind: Binder | None) -> Q:
     if value is not None and not isinstance(value, (str, list, tuple)):
         raise exceptions.ValidationError("'between' needs a list of two values")
     bounds = _split_values(value) if isinstance(value, str) else list(value or [])
@@ -282,6 +293,10 @@ def _between_q(column: Column, value: Any) -> Q:
             low, high = fieldtypes.store_datetime(low), fieldtypes.store_datetime(high)
     else:
         low, high = _coerce(column, low), _coerce(column, high)
+    if bind is not None:
+        kind = fieldtypes.db_kind(column.fieldtype)
+        low = bind(low, fieldtype_kind=kind, datetime_column=column.is_datetime_column)
+        high = bind(high, fieldtype_kind=kind, datetime_column=column.is_datetime_column)
     return Q(**{f"{column.lookup}__gte": low, f"{column.lookup}__lte": high}) & Q(
         **{f"{column.lookup}__isnull": False}
     )

@@ -28,7 +28,7 @@ from django.db.models.lookups import Exact, In, IsNull
 
 from . import permissions, shares, user_permissions
 from .backends.base import DocumentBackend, get_backend
-from .backends.sql import Aliases
+from .backends.sql import Aliases, Deferred
 from .conf import api_settings
 from .field_refs import FieldRef
 from .meta import Meta
@@ -81,7 +81,10 @@ def _column(meta: Meta, backend: DocumentBackend, fieldname: str) -> Any:
     aliases = Aliases(meta)
     fieldtype = "Data" if fieldname == "name" else meta.get_field(fieldname).fieldtype
     column = resolve(aliases, FieldRef(fieldname, fieldtype))
-    return aliases.expressions.get(column.lookup, F(column.lookup))
+    expression = aliases.expressions.get(column.lookup)
+    if expression is None:
+        return F(column.lookup)
+    return expression.build() if isinstance(expression, Deferred) else expression
 
 
 def _name_column(meta: Meta, backend: DocumentBackend) -> Any:

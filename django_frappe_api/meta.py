@@ -206,10 +206,15 @@ def get_meta(doctype: str) -> Meta:
         if built is not None:
             return built
     cache, key, stamp_key = _cache(), _cache_key(doctype), _stamp_key(doctype)
-    stamp = cache.get(stamp_key)
-    if stamp is None:  # first read since a restart or an eviction of the stamp
-        cache.add(stamp_key, secrets.token_hex(8), api_settings.META_CACHE_TIMEOUT)
+    memo = _pending.stamps  # the stamps this request has read, None outside a request
+    stamp = memo.get(doctype) if memo is not None else None
+    if stamp is None:
         stamp = cache.get(stamp_key)
+        if stamp is None:  # first read since a restart or an eviction of the stamp
+            cache.add(stamp_key, secrets.token_hex(8), api_settings.META_CACHE_TIMEOUT)
+            stamp = cache.get(stamp_key)
+        if memo is not None and stamp is not None:
+            memo[doctype] = stamp
     local = _process_metas.get(doctype)
     if stamp is not None and local is not None and local[0] == stamp:
         return local[1]
@@ -262,6 +267,18 @@ def _drop(doctype: str) -> None:
     cache.delete(_cache_key(doctype))
     cache.set(_stamp_key(doctype), secrets.token_hex(8), api_settings.META_CACHE_TIMEOUT)
     _process_metas.pop(doctype, None)
+    if _pending.stamps is not None:
+        _pending.stamps.pop(doctype, None)
+
+
+def begin_request(**kwargs: Any) -> None:
+    """``request_started``: a request reads each DocType's stamp once (a change it makes replaces it)."""
+    _pending.stamps = {}
+
+
+def end_request(**kwargs: Any) -> None:
+    """``request_finished``: outside requests every ``get_meta`` reads the stamp."""
+    _pending.stamps = None
 
 
 def _cache_key(doctype: str) -> str:
@@ -277,10 +294,12 @@ _process_metas: dict[str, tuple[str, Meta]] = {}
 
 
 class _Pending(threading.local):
-    """DocTypes changed inside this thread's open transaction (see ``settle_pending``)."""
+    """DocTypes changed inside this thread's open transaction (see ``settle_pending``), and the stamps read by
+    this thread's current request (see ``begin_request``)."""
 
     def __init__(self) -> None:
         self.changed: set[str] = set()
+        self.stamps: dict[str, str] | None = None
 
 
 _pending = _Pending()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import exceptions, role_cache, shares, user_permissions
+from . import exceptions, identity_cache, shares, user_permissions
 from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta
 
 GUEST = "Guest"
@@ -71,7 +71,7 @@ def get_roles(user: Any) -> frozenset[str]:
         roles.add("Desk User")
     if getattr(user, "is_superuser", False):
         roles.update({ADMINISTRATOR_ROLE, SYSTEM_MANAGER})
-    roles.update(role_cache.group_names(user))
+    roles.update(identity_cache.group_names(user))
     frozen = frozenset(roles)
     setattr(user, _ROLES_CACHE_ATTR, frozen)
     return frozen

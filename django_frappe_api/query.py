@@ -16,6 +16,8 @@ permlevel are dropped from ``fields`` and refused (403) in aggregates, filters, 
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +93,7 @@ class ListQuery:
         resolves fields without any permission check.
         """
         resolver = FieldResolver(meta, access)
-        select, distinct_field = parse_fields(request.fields, resolver)
+        select, distinct_field = _parsed_fields(request.fields, resolver)
         distinct = request.distinct or distinct_field
         conditions = [resolver.filter_item(c) for c in parse_filters(request.filters, meta.name)]
         or_conditions = [
@@ -136,6 +138,42 @@ def _check_keyset(order: list[OrderItem], grouped: bool) -> None:
             raise exceptions.ValidationError(
                 f"A cursor cannot page a list sorted by {item.key}: sort by the DocType's own fields"
             )
+
+
+class _ParsedFields(threading.local):
+    """Per thread: id(Meta) -> (weak reference to it, {(fields text, readable fields): parse_fields result})."""
+
+    def __init__(self) -> None:
+        self.by_meta: dict[int, tuple[weakref.ref, dict[Any, tuple[tuple[SelectItem, ...], bool]]]] = {}
+
+
+_parsed = _ParsedFields()
+_MAX_PARSED = 256
+
+
+def _parsed_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
+    """``parse_fields``, remembered per Meta for a ``fields`` text naming only the DocType's own fields.
+
+    Clients send the same ``fields`` with every request of a list; what it resolves to depends only on the Meta
+    (a changed DocType is a new Meta) and on which fields the caller may read.
+    """
+    if not isinstance(fields, str) or "." in fields or "(" in fields:
+        return parse_fields(fields, resolver)
+    meta, access = resolver.meta, resolver.access
+    readable = None if access is None else access.readable(meta)
+    key = (fields, access is None, None if readable is None else frozenset(readable))
+    entry = _parsed.by_meta.get(id(meta))
+    if entry is None or entry[0]() is not meta:
+        for stale in [k for k, (ref, _) in _parsed.by_meta.items() if ref() is None]:
+            del _parsed.by_meta[stale]
+        entry = _parsed.by_meta[id(meta)] = (weakref.ref(meta), {})
+    found = entry[1].get(key)
+    if found is None:
+        select, distinct = parse_fields(fields, resolver)
+        if len(entry[1]) >= _MAX_PARSED:
+            entry[1].clear()
+        found = entry[1][key] = (tuple(select), distinct)
+    return list(found[0]), found[1]
 
 
 def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:

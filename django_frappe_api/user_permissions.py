@@ -8,7 +8,7 @@ Usage::
 
 The rows are ``User Permission`` documents (a JSON DocType of this app, managed by System Manager). As in
 ``frappe/core/doctype/user_permission/user_permission.py`` they are read once per user and kept: per request on
-the user object, and between requests in the shared cache under the roles stamp (``role_cache``), which every
+the user object, and between requests in the shared cache under the identity stamp (``identity_cache``), which every
 change to a User Permission replaces. A user without rows pays no query on a warm cache. Administrator and Guest
 have none. Unless ``APPLY_STRICT_USER_PERMISSIONS`` (Frappe's "strict" setting, off by default), an empty Link
 value stays visible and writable. Tree DocTypes' descendants are not added (``hide_descendants`` is stored only).
@@ -20,7 +20,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from . import exceptions, role_cache, signals
+from . import exceptions, identity_cache, signals
 from .conf import api_settings
 from .meta import Meta
 from .models import Document
@@ -35,7 +35,7 @@ def get_user_permissions(user: Any) -> dict[str, list[dict[str, Any]]]:
         return {}
     found = getattr(user, _ATTR, None)
     if found is None:
-        found = role_cache.user_entry(user, "user_permissions", lambda: _load(user.get_username()))
+        found = identity_cache.user_entry(user, "user_permissions", lambda: _load(user.get_username()))
         setattr(user, _ATTR, found)
     return found
 
@@ -154,4 +154,4 @@ def _validate(sender: str, doc: dict[str, Any], **kwargs: Any) -> None:
 @receiver([signals.on_update, signals.on_trash], dispatch_uid="frappe_api_user_permission_changed")
 def _changed(sender: str, **kwargs: Any) -> None:
     if sender == DOCTYPE:
-        role_cache.invalidate()
+        identity_cache.invalidate()

@@ -25,6 +25,38 @@ def _clear_meta_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _statements_agree_with_django(monkeypatch):
+    """Every list served from a cached statement is also built by Django's ORM and must give the same rows.
+
+    The statement cache (``backends.statements``) reuses one compiled SQL text for requests of the same shape;
+    this cross-check, across the whole suite, is what shows the shape captures everything the SQL depends on.
+    Lists run while queries are being counted are left alone (the second run would be counted).
+    """
+    from django.db import connections
+
+    from django_frappe_api.backends import sql
+
+    cached = sql.SQLBackend._list_from_statement
+
+    def checked(self, query, row_condition):
+        rows = cached(self, query, row_condition)
+        if any(connection.force_debug_cursor for connection in connections.all(initialized_only=True)):
+            return rows  # a CaptureQueriesContext is counting
+        reuses = self.reuses_statements
+        try:
+            self.reuses_statements = lambda query: False
+            expected = self.get_list(query, row_condition)
+        finally:
+            del self.reuses_statements
+            assert reuses == self.reuses_statements
+        assert rows == expected, f"cached statement rows differ from Django's for {query}"
+        return rows
+
+    monkeypatch.setattr(sql.SQLBackend, "_list_from_statement", checked)
+    yield
+
+
 @pytest.fixture
 def restore_methods():
     """Let a test register extra whitelisted methods without leaking them into others."""

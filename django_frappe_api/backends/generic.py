@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.db import router
 from django.db.models import (
     ExpressionWrapper,
     F,
@@ -27,6 +29,7 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.functions import Cast, Lower
+from django.utils import timezone
 
 from .. import fieldtypes, nul_bytes
 from ..field_refs import FieldRef
@@ -34,9 +37,12 @@ from ..filters import Column
 from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import ListQuery, SelectItem
+from . import statements
 from .json_keys import JSONKeyText
-from .sql import Aliases, SQLBackend, link_value, wire_value
+from .sql import Aliases, Deferred, SQLBackend, link_value, wire_value
 
+# Time zones that are UTC all year: a datetime stored in UTC is sent as it is stored.
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
 # Standard fields that are real columns of Document.
 _COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_STANDARD_FIELDS)
 _DATETIME_COLUMNS = frozenset({"creation", "modified"})
@@ -63,6 +69,9 @@ class GenericBackend(SQLBackend):
     def base_queryset(self, meta: Meta) -> QuerySet:
         return Document.objects.filter(doctype_id=meta.name)
 
+    def model(self, meta: Meta) -> type[Document]:
+        return Document
+
     def column(self, aliases: Aliases, ref: FieldRef) -> Column:
         if ref.via_kind == "child":
             relation = f"_c_{ref.via}"
@@ -72,7 +81,8 @@ class GenericBackend(SQLBackend):
             if ref.fieldname in _COLUMNS:
                 return Column(f"{relation}__{ref.fieldname}", ref.fieldtype, ref.fieldname in _DATETIME_COLUMNS)
             alias = f"_cf_{ref.via}__{ref.fieldname}"
-            aliases.expressions.setdefault(alias, _json_value(ref.fieldtype, f"{ref.fieldname}|{relation}__data"))
+            path = f"{ref.fieldname}|{relation}__data"
+            aliases.expressions.setdefault(alias, Deferred(_json_value, ref.fieldtype, path))
             return Column(alias, ref.fieldtype)
         if ref.via_kind == "link":
             source = self.column(aliases, FieldRef(ref.via, "Link"))
@@ -94,7 +104,8 @@ class GenericBackend(SQLBackend):
         if ref.fieldname in _COLUMNS:
             return Column(ref.fieldname, ref.fieldtype, ref.fieldname in _DATETIME_COLUMNS)
         alias = f"_f_{ref.fieldname}"
-        aliases.expressions.setdefault(alias, _json_value(ref.fieldtype, f"{ref.fieldname}|data"))
+        if alias not in aliases.expressions:
+            aliases.expressions[alias] = Deferred(_json_value, ref.fieldtype, f"{ref.fieldname}|data")
         return Column(alias, ref.fieldtype)
 
     def not_null(self, column: Column) -> bool:
@@ -107,8 +118,24 @@ class GenericBackend(SQLBackend):
             return Lower(column.lookup)
         return F(column.lookup)
 
+    def reuses_statements(self, query: ListQuery) -> bool:
+        # The base queryset is the DocType's rows and every column a fixed expression of the DocType's fields.
+        return not (query.is_aggregate or query.distinct or query.keyset is not None)
+
     def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
         """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""
+        names = self._needed(query, select_columns)
+        rows = queryset.values_list(*names)
+        return self.project_values(query, list(rows), names, select_columns)
+
+    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
+        return queryset.values_list(*self._needed(query, select_columns))
+
+    def _needed(self, query: ListQuery, select_columns: dict[str, Column]) -> list[str]:
+        """The columns and JSON data a list reads, in a fixed order."""
+        return sorted(self._needed_set(query, select_columns)) or ["name"]
+
+    def _needed_set(self, query: ListQuery, select_columns: dict[str, Column]) -> set[str]:
         needed: set[str] = set()
         for item in query.select:
             column = select_columns[item.key]
@@ -120,42 +147,98 @@ class GenericBackend(SQLBackend):
                 needed.add(item.ref.fieldname)
             else:
                 needed.add("data")
-        rows = queryset.values(*sorted(needed)) if needed else queryset.values("name")
-        result = []
-        for raw in rows:
-            values = []
-            for item in query.select:
-                values.append(self._pick(item, select_columns[item.key], raw))
-            result.append(dict(zip([i.key for i in query.select], values, strict=True)) if query.as_dict else values)
-        return result
+        return needed
 
-    def _pick(self, item: SelectItem, column: Column, raw: dict[str, Any]) -> Any:
+    def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
+        # Datetime columns: when datetimes are sent in UTC the driver's value needs no time zone conversion.
+        return frozenset(column.lookup for item in query.select
+                         if (column := select_columns[item.key]).is_datetime_column and item.ref.via_kind != "link")
+
+    def project_values(self, query: ListQuery, rows: list[Any], names: list[str], select_columns: dict[str, Column],
+                       statement: tuple[statements.Statement, str] | None = None) -> list[Any]:
+        """Pick each output column from a row of ``names``: a real column, or a key of the JSON data."""
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        position = {name: i for i, name in enumerate(names)}
+        pickers = [self._picker(item, select_columns[item.key], zone, statement, position) for item in query.select]
+        if query.as_dict:
+            keys = [item.key for item in query.select]
+            return [{key: pick(raw) for key, pick in zip(keys, pickers, strict=True)} for raw in rows]
+        return [[pick(raw) for pick in pickers] for raw in rows]
+
+    def _picker(self, item: SelectItem, column: Column, zone: Any,
+                statement: tuple[statements.Statement, str] | None, position: dict[str, int]):
+        """A function of a row giving one output value in wire form (``zone``: the time zone datetimes are sent in;
+        ``statement``: the one the row came from, its datetime columns unconverted)."""
         ref = item.ref
-        if ref.via_kind == "child" and ref.fieldname not in _COLUMNS:
-            data = raw.get(f"_c_{ref.via}__data") or {}
-            return fieldtypes.to_wire(ref.fieldtype, data.get(ref.fieldname))
-        if ref.via_kind in ("child", "link") or ref.fieldname == "doctype" or ref.fieldname in _COLUMNS:
-            return wire_value(ref.fieldtype, raw.get(column.lookup))
-        return fieldtypes.to_wire(ref.fieldtype, (raw.get("data") or {}).get(ref.fieldname))
+        fieldtype, fieldname = ref.fieldtype, ref.fieldname
+        if column.is_datetime_column and ref.via_kind != "link":
+            lookup = column.lookup
+            at = position[lookup]
+            text_is_wire = zone is None or str(zone) in _UTC_NAMES
+            if statement is not None:
+                convert = statement[0].converter(lookup, statement[1])
+
+            def pick_datetime(raw: list[Any]) -> Any:
+                value = raw[at]
+                if value is None:
+                    return None
+                if statement is not None:
+                    if text_is_wire:
+                        # Sent in UTC: the driver's UTC value, naive (SQLite, MySQL) or aware, is the wire form.
+                        if value.tzinfo is None:
+                            return fieldtypes.format_datetime(value)
+                        if not value.utcoffset():
+                            return fieldtypes.format_datetime(value)
+                    value = convert(value)
+                if zone is not None and value.tzinfo is not None:
+                    value = value.astimezone(zone)
+                return fieldtypes.format_datetime(value)
+
+            return pick_datetime
+        if ref.via_kind == "child" and fieldname not in _COLUMNS:
+            at = position[f"_c_{ref.via}__data"]
+            return lambda raw: fieldtypes.to_wire(fieldtype, (raw[at] or {}).get(fieldname))
+        if ref.via_kind in ("child", "link") or fieldname == "doctype" or fieldname in _COLUMNS:
+            at = position[column.lookup]
+            return lambda raw: wire_value(fieldtype, raw[at])
+        at = position["data"]
+        return lambda raw: fieldtypes.to_wire(fieldtype, (raw[at] or {}).get(fieldname))
 
     # -- single documents -----------------------------------------------------------------------
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
+        """One document and its child rows: two statements compiled once per DocType (one without tables)."""
         if nul_bytes.has_nul(name):
             return None  # never stored (refused on write); PostgreSQL cannot even compare it
-        queryset = self.base_queryset(meta).filter(name=str(name))
-        if for_update:
-            queryset = queryset.select_for_update()
-        row = queryset.first()
-        if row is None:
+        binder = statements.Binder()
+        match = Q(name=binder(str(name), fieldtype_kind="text"))
+        using = router.db_for_write(Document) if for_update else router.db_for_read(Document)
+
+        def build() -> QuerySet:
+            queryset = self.base_queryset(meta).filter(match).order_by("pk")
+            return (queryset.select_for_update() if for_update else queryset).values(*_ROW_FIELDS)
+
+        statement = statements.cached(meta, using, ("doc", for_update), build)
+        found = statement.rows(using, binder.values, start=0, length=1)
+        if not found:
             return None
+        row = dict(zip(statement.names, found[0], strict=True))
         doc = _row_to_doc(meta, row)
         if meta.table_fields:
             children: dict[str, list[dict[str, Any]]] = {f.fieldname: [] for f in meta.table_fields}
             child_metas = {f.fieldname: get_meta(f.options) for f in meta.table_fields}
-            for child in Document.objects.filter(parent_document=row).order_by("parentfield", "idx", "id"):
-                if child.parentfield in children:
-                    children[child.parentfield].append(_row_to_doc(child_metas[child.parentfield], child))
+            binder = statements.Binder()
+            parent = Q(parent_document_id=binder(row["id"], fieldtype_kind="int"))
+
+            def build_children() -> QuerySet:
+                rows = Document.objects.filter(parent).order_by("parentfield", "idx", "id")
+                return rows.values(*_ROW_FIELDS)
+
+            statement = statements.cached(meta, using, ("children",), build_children)
+            for values in statement.rows(using, binder.values, start=0, length=None):
+                child = dict(zip(statement.names, values, strict=True))
+                if child["parentfield"] in children:
+                    children[child["parentfield"]].append(_row_to_doc(child_metas[child["parentfield"]], child))
             doc.update(children)
         return doc
 
@@ -270,21 +353,27 @@ class GenericBackend(SQLBackend):
         if changed:
             Document.objects.bulk_update(changed, ["data"])
 
-def _row_to_doc(meta: Meta, row: Document) -> dict[str, Any]:
+# The columns of a stored document, as ``_row_to_doc`` reads them.
+_ROW_FIELDS = ("id", "name", "owner", "creation", "modified", "modified_by", "docstatus", "idx", "data",
+               "parent", "parentfield", "parenttype", "parent_document_id")
+
+
+def _row_to_doc(meta: Meta, row: dict[str, Any]) -> dict[str, Any]:
+    """A document from a ``values(*_ROW_FIELDS)`` row."""
     doc: dict[str, Any] = {
-        "name": row.name,
-        "owner": row.owner,
-        "creation": row.creation,
-        "modified": row.modified,
-        "modified_by": row.modified_by,
-        "docstatus": row.docstatus,
-        "idx": row.idx,
+        "name": row["name"],
+        "owner": row["owner"],
+        "creation": row["creation"],
+        "modified": row["modified"],
+        "modified_by": row["modified_by"],
+        "docstatus": row["docstatus"],
+        "idx": row["idx"],
     }
-    data = row.data or {}
+    data = row["data"] or {}
     for field in meta.data_fields:
         doc[field.fieldname] = data.get(field.fieldname)
-    if meta.istable or row.parent_document_id:
-        doc.update(parent=row.parent, parentfield=row.parentfield, parenttype=row.parenttype)
+    if meta.istable or row["parent_document_id"]:
+        doc.update(parent=row["parent"], parentfield=row["parentfield"], parenttype=row["parenttype"])
     doc["doctype"] = meta.name
     return doc
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import router
 from django.db.models import (
     Avg,
     Count,
@@ -25,6 +26,7 @@ from django.db.models import (
     FloatField,
     Max,
     Min,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -39,9 +41,11 @@ from ..field_refs import FieldRef, FilterItem
 from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
+from . import statements
 from .base import get_backend
 from .keyset import keyset_page
 from .statement_timeout import count_within
+from .statements import Binder
 
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
@@ -61,6 +65,18 @@ def link_value(ref: FieldRef, outer_lookup: str) -> Subquery:
     return Subquery(queryset.filter(**{name.lookup: OuterRef(outer_lookup)}).values(value.lookup)[:1])
 
 
+class Deferred:
+    """An alias expression built only when a query is compiled: a statement already compiled needs none."""
+
+    __slots__ = ("args", "factory")
+
+    def __init__(self, factory: Any, *args: Any) -> None:
+        self.factory, self.args = factory, args
+
+    def build(self) -> Any:
+        return self.factory(*self.args)
+
+
 class Aliases:
     """The joins and expressions one query needs, keyed by the alias they are filtered on."""
 
@@ -73,8 +89,9 @@ class Aliases:
         """Add the collected aliases; those in ``selected`` become annotations so values() sees them."""
         if self.relations:
             queryset = queryset.alias(**self.relations)
-        hidden = {k: v for k, v in self.expressions.items() if k not in selected}
-        shown = {k: v for k, v in self.expressions.items() if k in selected}
+        expressions = {k: v.build() if isinstance(v, Deferred) else v for k, v in self.expressions.items()}
+        hidden = {k: v for k, v in expressions.items() if k not in selected}
+        shown = {k: v for k, v in expressions.items() if k in selected}
         if hidden:
             queryset = queryset.alias(**hidden)
         if shown:
@@ -104,26 +121,42 @@ class SQLBackend:
 
     # -- reading lists -------------------------------------------------------------------------
 
-    def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
+    def _filtered(self, query: ListQuery, row_condition: Q | None, bind: Binder | None = None,
+                  ) -> tuple[QuerySet, Aliases, Q]:
         aliases = Aliases(query.meta)
+        where = self._where(query, row_condition, aliases, bind)
+        return self.base_queryset(query.meta), aliases, where
+
+    def _where(self, query: ListQuery, row_condition: Q | None, aliases: Aliases, bind: Binder | None) -> Q:
+        """The list's conditions, the caller's row condition and the child-table parent, as one Q."""
         where = Q()
         for item in query.conditions:
-            where &= self._condition_q(aliases, item)
+            where &= self._condition_q(aliases, item, bind)
         if query.or_conditions:
             any_of = Q()
             for item in query.or_conditions:
-                any_of |= self._condition_q(aliases, item)
+                any_of |= self._condition_q(aliases, item, bind)
             where &= any_of
         if row_condition is not None:
             where &= row_condition
         if query.meta.istable and query.parent_doctype:
             where &= Q(parenttype=query.parent_doctype)
-        return self.base_queryset(query.meta), aliases, where
+        return where
 
-    def _condition_q(self, aliases: Aliases, item: FilterItem) -> Q:
-        return condition_q(self.column(aliases, item.ref), item.operator, item.value)
+    def _condition_q(self, aliases: Aliases, item: FilterItem, bind: Binder | None = None) -> Q:
+        return condition_q(self.column(aliases, item.ref), item.operator, item.value, bind)
+
+    def reuses_statements(self, query: ListQuery) -> bool:
+        """Whether this list's SQL may be compiled once per shape (``backends.statements``): the backend's base
+        queryset and every column must be the same SQL whatever the request (a host queryset may not be)."""
+        return False
 
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        if self.reuses_statements(query):
+            try:
+                return self._list_from_statement(query, row_condition)
+            except statements.Uncacheable:
+                pass
         queryset, aliases, where = self._filtered(query, row_condition)
         select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
         group_columns = [self.column(aliases, ref) for ref in query.group_by]
@@ -149,6 +182,48 @@ class SQLBackend:
             values = values.annotate(**annotations) if annotations else values.distinct()
             rows = self._page(self._order(values, order_columns), query)
         return self._finish_values(query, rows, select_columns)
+
+    def _list_from_statement(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        """A plain list (no grouping, no cursor) run from the statement compiled for its shape."""
+        binder = statements.Binder()
+        aliases = Aliases(query.meta)
+        where = self._where(query, row_condition, aliases, binder)
+        select_columns = {item.key: self.column(aliases, item.ref) for item in query.select}
+        shape = (
+            type(self), query.distinct, query.as_dict, bool(query.page_length),
+            tuple((item.key, item.ref) for item in query.select),
+            tuple((item.key, item.ref, item.descending) for item in query.order),
+            statements.q_signature(where),
+        )
+
+        def build() -> QuerySet:
+            order_columns = self._order_columns(query, aliases)
+            shown = frozenset(column.lookup for column in select_columns.values())
+            queryset = aliases.apply(self.base_queryset(query.meta), shown).filter(where)
+            return self.select_values(query, self._order(queryset, order_columns), select_columns)
+
+        using = router.db_for_read(self.model(query.meta))
+        statement = statements.cached(query.meta, using, shape, build, self.raw_columns(query, select_columns))
+        rows = statement.rows(using, binder.values, start=query.start, length=query.page_length)
+        return self.project_values(query, rows, statement.names, select_columns, (statement, using))
+
+    def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
+        """Columns ``project_values`` reads as the driver gives them (``statements.Statement.compile``)."""
+        return frozenset()
+
+    def model(self, meta: Meta) -> type[Model]:
+        """The model of ``base_queryset(meta)``, for the router."""
+        return self.base_queryset(meta).model
+
+    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
+        """The ``values_list()`` queryset whose rows ``project_values`` turns into the list's rows."""
+        raise NotImplementedError
+
+    def project_values(self, query: ListQuery, rows: list[Any], names: list[str], select_columns: dict[str, Column],
+                       statement: tuple[statements.Statement, str] | None = None) -> list[Any]:
+        """The list's rows from rows of the columns ``names``; ``statement`` (with its alias) when they come from
+        one, whose ``raw_columns`` are then unconverted."""
+        raise NotImplementedError
 
     def _order_columns(self, query: ListQuery, aliases: Aliases) -> list[tuple[Any, bool, bool]]:
         """``(expression, descending, not_null)`` per sort key."""

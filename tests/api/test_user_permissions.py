@@ -195,42 +195,6 @@ def test_model_lists_and_reads_follow_user_permissions(model_client, customers, 
     assert model_client.get("/api/v2/doctype/Customer/count").json() == {"data": 2}
 
 
-# -- cost ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def shared_cache(settings, tmp_path):
-    """A cache shared between processes (as the README recommends): roles and User Permissions are kept there."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                   "LOCATION": str(tmp_path / "cache")}}
-
-
-def test_a_restricted_list_stays_one_query_on_a_warm_cache(shared_cache, client, acme_only, admin_client,
-                                                           django_assert_num_queries):
-    """Session (2) and the request's savepoints (3) as in test_query_counts, then one SELECT holding the User
-    Permission condition and the shared documents' subquery."""
-    admin_client.post("/api/method/frappe.share.add", {"doctype": "Deal", "name": "D2", "user": JANE}, format="json")
-    params = {"fields": '["name"]', "order_by": "name asc"}
-    assert client.get("/api/resource/Deal", params).json() == {"data": [{"name": "D1"}, {"name": "D2"},
-                                                                       {"name": "D3"}]}
-    with django_assert_num_queries(3 + 2 + 1) as captured:
-        response = client.get("/api/resource/Deal", params)
-    assert response.json() == {"data": [{"name": "D1"}, {"name": "D2"}, {"name": "D3"}]}
-    selects = [q["sql"] for q in captured.captured_queries if "share_doctype" in q["sql"]]
-    assert len(selects) == 1 and "company" in selects[0]
-
-
-def test_a_user_without_rows_or_shares_pays_nothing_more(shared_cache, client, deals, django_assert_num_queries):
-    params = {"fields": '["name"]', "order_by": "name asc"}
-    client.get("/api/resource/Deal", params)
-    with django_assert_num_queries(3 + 2 + 1) as captured:
-        assert names(client.get("/api/resource/Deal", params)) == ["D1", "D2", "D3"]
-    assert not any("share_doctype" in q["sql"] for q in captured.captured_queries)
-    client.get("/api/resource/Deal/D1")
-    with django_assert_num_queries(3 + 2 + 1):
-        assert client.get("/api/resource/Deal/D1").status_code == 200
-
-
 def test_link_search_follows_the_referencing_doctype(client, deals, admin_client):
     """A row applicable for Deal narrows the Company search of Deal's link fields only; a field marked
     ``ignore_user_permissions`` may search every Company."""

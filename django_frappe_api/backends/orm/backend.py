@@ -157,15 +157,15 @@ class OrmBackend(SQLBackend):
         if own is not None:
             self.base_queryset(meta).filter(**{self.options.name_attname: name}).update(**{own: value})
 
-    def _filtered(self, query: ListQuery, row_condition: Q | None) -> tuple[QuerySet, Aliases, Q]:
+    def _filtered(self, query: ListQuery, row_condition: Q | None, bind: Any = None) -> tuple[QuerySet, Aliases, Q]:
         """A child model has one parent DocType: ``parent=<other DocType>`` lists nothing. The host's
         FilterSet, if any, narrows the rows in the same query (a subquery on the primary key)."""
         if not (self.options.istable and query.parent_doctype):
-            queryset, aliases, where = super()._filtered(query, row_condition)
+            queryset, aliases, where = super()._filtered(query, row_condition, bind)
         else:
             parent_doctype = query.parent_doctype
             queryset, aliases, where = super()._filtered(
-                dataclasses.replace(query, parent_doctype=None), row_condition
+                dataclasses.replace(query, parent_doctype=None), row_condition, bind
             )
             if parent_doctype != self._parent_constant("parenttype"):
                 where &= Q(pk__in=[])
