@@ -22,7 +22,16 @@ class FrappeApiConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which are not loaded when
         # Django imports this module (settings, INSTALLED_APPS), and importing some registers things.
-        from . import checks, comment_cache, identity_cache, lookups, methods, signals  # noqa: F401 - registers
+        from . import (  # noqa: F401 - importing registers
+            assignments,
+            checks,
+            comment_cache,
+            identity_cache,
+            lookups,
+            methods,
+            signals,
+            user_permissions,
+        )
         from .backends.base import register_backend, register_whole_request_meta
         from .backends.doctype import DOCTYPE_META, doctype_backend
         from .backends.generic import generic_backend

@@ -6,6 +6,7 @@ Usage::
     user = identity_cache.cached_user(pk, load)          # the auth backend's get_user (session requests)
     key = identity_cache.cached_api_key(api_key, load)   # token requests: the ApiKey row with its user
     names = identity_cache.group_names(user)             # permissions.get_roles: no query when warm
+    rows = identity_cache.user_entry(user, "user_permissions", load)   # other per-user rows, same stamp
 
 Why: with the documents themselves one query, authentication was most of a request's SQL (the API key row, or
 the session's user, and the user's roles). Every entry is tagged with one version stamp that any change to users,
@@ -103,6 +104,22 @@ def group_names(user: Any) -> tuple[str, ...]:
     names = _load_groups(user)
     _cache().set(key, (stamp, names), api_settings.META_CACHE_TIMEOUT)
     return names
+
+
+def user_entry(user: Any, kind: str, load: Callable[[], Any]) -> Any:
+    """Another per-user value kept under the same stamp (the user's User Permissions): ``load()`` runs when the
+    cache holds no current entry, or when the user was not marked by authentication. Whoever changes what
+    ``load`` reads calls ``invalidate()``."""
+    stamp = getattr(user, _STAMP_ATTR, None)
+    if stamp is None:
+        return load()
+    key = f"frappe_api:{kind}:{user.pk}"
+    entry = _cache().get(key)
+    if entry is not None and entry[0] == stamp and current_stamp() == stamp:
+        return entry[1]
+    value = load()
+    _cache().set(key, (stamp, value), api_settings.META_CACHE_TIMEOUT)
+    return value
 
 
 def cached_user(pk: Any, load: Callable[[], Any]) -> Any:

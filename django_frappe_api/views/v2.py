@@ -172,7 +172,9 @@ class DocTypeViewSet(V2ViewSet):
                                            reference_doctype=reference_doctype, api_version="v2")
         else:
             rows = search.search_link(doctype, txt, user=request.user, filters=form.get("filters"), start=start,
-                                      limit=limit)
+                                      limit=limit, reference_doctype=reference_doctype,
+                                      ignore_user_permissions=fieldtypes.sbool(form.get("ignore_user_permissions"))
+                                      is True)
         response = self.respond(rows)
         response["Cache-Control"] = search.CACHE_CONTROL
         return response
