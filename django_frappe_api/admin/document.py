@@ -23,6 +23,7 @@ from .. import document, exceptions, fieldtypes, permissions
 from ..backends.base import get_backend
 from ..document.docstatus import DOCSTATUS_LABELS
 from ..field_access import FieldAccess
+from ..match_conditions import row_condition
 from ..meta import FieldMeta, Meta
 from ..methods.files import store_upload
 from ..models import Document
@@ -79,7 +80,7 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
                                order_by=order_by)
         query = ListQuery.from_request(meta, request_, FieldAccess(user, meta))
         backend = get_backend(meta)
-        condition = permissions.list_condition(meta, user, backend.owner_lookup(meta), backend.name_lookup(meta))
+        condition = row_condition(meta, user, backend)  # the API's rows: if_owner, User Permissions, shares
         return backend.queryset(query, condition)
 
     def get_object(self, request: Any, object_id: str, from_field: str | None = None) -> Any:
