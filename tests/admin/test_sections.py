@@ -29,8 +29,13 @@ def test_index_lists_each_doctype_under_its_module(staff_client, gadget_order):
     assert listed["Shop"] == [("Gadget Order", "/admin/shop/gadget_order/", "/admin/shop/gadget_order/add/")]
     assert listed["Custom"] == [("ToDo", "/admin/custom/todo/", "/admin/custom/todo/add/")]
     assert listed["Core"] == [("Comment", "/admin/core/comment/", "/admin/core/comment/add/"),
+                              ("DocShare", "/admin/core/docshare/", "/admin/core/docshare/add/"),
                               ("File", "/admin/core/file/", "/admin/core/file/add/"),
+                              ("User Permission", "/admin/core/user_permission/",
+                               "/admin/core/user_permission/add/"),
                               ("Version", "/admin/core/version/", "/admin/core/version/add/")]
+    assert listed["Desk"] == [("Tag", "/admin/desk/tag/", "/admin/desk/tag/add/"),
+                              ("Tag Link", "/admin/desk/tag_link/", "/admin/desk/tag_link/add/")]
     # Registered models keep their own admin; child tables have no section; ORM-backed DocTypes neither.
     assert listed["Frappe API"] == [("API keys", "/admin/django_frappe_api/apikey/", None),
                                     ("DocTypes", "/admin/django_frappe_api/doctype/",
