@@ -187,6 +187,8 @@ class GenericBackend(SQLBackend):
             at = position[column.lookup]
             return lambda raw: wire_value(fieldtype, raw[at])
         at = position["data"]
+        if fieldtype not in fieldtypes.DATETIME_TYPES and fieldtype not in fieldtypes.TIME_TYPES:
+            return lambda raw: (raw[at] or {}).get(fieldname)  # stored as sent (``to_wire`` changes nothing)
         return lambda raw: fieldtypes.to_wire(fieldtype, (raw[at] or {}).get(fieldname))
 
     # -- single documents -----------------------------------------------------------------------
