@@ -76,8 +76,16 @@ def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(
     document.insert_doc("Gadget Order", {"title": "Bolts", "status": "Closed", "due": "2026-03-01",
                                          "lines": [{"item": "M8 bolt", "qty": 100}]}, user=admin)
 
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(f"{live_server.url}/admin/login/?next=/admin/")
-    assert browser.find_elements(By.NAME, "username"), browser.page_source[:3000]
+    try:
+        login_form = expected_conditions.presence_of_element_located((By.NAME, "username"))
+        WebDriverWait(browser, 2 * TIMEOUT).until(login_form)
+    except TimeoutException:
+        pytest.fail(f"no login form at {browser.current_url}:\n{browser.page_source[:3000]}")
     browser.find_element(By.NAME, "username").send_keys("Administrator")
     browser.find_element(By.NAME, "password").send_keys("admin")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
