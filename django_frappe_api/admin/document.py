@@ -230,11 +230,13 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
                 values[formset.prefix] = formset.frappe_rows()
         instance = form.instance
         try:
-            for fieldname, value in list(values.items()):
-                if value is not None and not isinstance(value, (str, int, float, list, dict)):  # an upload
-                    stored = store_upload(value, user=user, doctype=meta.name, fieldname=fieldname,
-                                          docname=instance.name if change else None)
-                    values[fieldname] = stored["file_url"]
+            rows = [values, *(row for table in meta.table_fields for row in values.get(table.fieldname) or [])]
+            for row in rows:  # Attach fields: the uploads become File documents, the fields their URLs
+                for fieldname, value in list(row.items()):
+                    if value is not None and not isinstance(value, (str, int, float, list, dict)):
+                        stored = store_upload(value, user=user, doctype=meta.name, fieldname=fieldname,
+                                              docname=instance.name if change else None)
+                        row[fieldname] = stored["file_url"]
             if change and CANCEL in request.POST:
                 saved = document.update_doc(meta.name, instance.name, {"docstatus": 2}, user=user)
             elif change:
