@@ -102,7 +102,7 @@ def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(
     quantity.clear()  # it shows the default, 0
     quantity.send_keys("12")
     browser.find_element(By.NAME, "lines-0-delivery").send_keys("2026-02-12")
-    screenshot(browser, "admin-form.png", height=1900)
+    screenshot(browser, "admin-form.png", height=1650)
     browser.find_element(By.NAME, "_save").click()
 
     assert browser.find_element(By.CSS_SELECTOR, ".messagelist .success").text.startswith("The Gadget Order")
