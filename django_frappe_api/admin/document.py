@@ -90,14 +90,17 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
             obj.__class__ = self.model  # the DocType's proxy: its _meta names this section's URLs
         return obj
 
-    def search_filters(self, term: str) -> list[list[Any]]:
-        """``or_filters`` of a search: ``like %term%`` over name, the title field and the search fields."""
+    def search_filters(self, request: Any, term: str) -> list[list[Any]]:
+        """``or_filters`` of a search: ``like %term%`` over name, the title field and the search fields the
+        user may read (as the link search matches them)."""
         term = (term or "").strip()
         if not term:
             return []
         meta = self.frappe_meta
+        access = FieldAccess(request.user, meta)
         names = ["name", meta.title_field, *meta.search_fields]
-        fields = [n for n in dict.fromkeys(names) if n == "name" or (n and meta.has_field(n))]
+        fields = [n for n in dict.fromkeys(names)
+                  if n == "name" or (n and meta.has_field(n) and access.can_read(meta, n))]
         return [[meta.name, fieldname, "like", f"%{term}%"] for fieldname in fields]
 
     def get_changelist(self, request: Any, **kwargs: Any) -> type[DocumentChangeList]:
