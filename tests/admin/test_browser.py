@@ -67,7 +67,8 @@ def test_browser_adds_a_document_with_a_child_row_a_date_and_a_link_and_sees_it_
                                                                                  browser):
     from selenium.webdriver.common.by import By
 
-    make_doctype("ToDo", TODO_FIELDS, permissions=[{"role": "System Manager"}])
+    make_doctype("ToDo", TODO_FIELDS, permissions=[{"role": "System Manager"}], title_field="description",
+                 search_fields="description")
     make_doctype("Gadget Line", LINE_FIELDS, istable=1, module="Shop")
     make_doctype("Gadget Order", ORDER_FIELDS[:-1], module="Shop", is_submittable=1, autoname="GO-.####",
                  title_field="title", search_fields="notes", permissions=[{"role": "System Manager", **RIGHTS}])
