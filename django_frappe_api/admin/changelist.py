@@ -115,7 +115,7 @@ class DocumentChangeList(ChangeList):
                    if isinstance(spec, FrappeFilter) and spec.value() not in (None, "")]
         try:
             queryset = self.model_admin.engine_queryset(
-                request, filters=filters, or_filters=self.model_admin.search_filters(self.query),
+                request, filters=filters, or_filters=self.model_admin.search_filters(request, self.query),
                 order_by=self.frappe_order_by(),
             )
             queryset = queryset.filter(build_q_object_from_lookup_parameters(remaining))

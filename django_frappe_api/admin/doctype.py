@@ -104,7 +104,8 @@ class DocTypeAdmin(admin.ModelAdmin):
     def documents(self, obj: DocType) -> str:
         """A link to the DocType's own section of the admin, when it has one."""
         sections = getattr(self.admin_site, "sections", None)
-        section = sections.get(obj.name) if sections is not None and obj.pk else None
+        # The page's sidebar has checked the DocType table already: no query per row.
+        section = sections.get(obj.name, refresh=False) if sections is not None and obj.pk else None
         if section is None:
             return "-"
         try:

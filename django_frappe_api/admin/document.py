@@ -91,14 +91,17 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
             obj.__class__ = self.model  # the DocType's proxy: its _meta names this section's URLs
         return obj
 
-    def search_filters(self, term: str) -> list[list[Any]]:
-        """``or_filters`` of a search: ``like %term%`` over name, the title field and the search fields."""
+    def search_filters(self, request: Any, term: str) -> list[list[Any]]:
+        """``or_filters`` of a search: ``like %term%`` over name, the title field and the search fields the
+        user may read (as the link search matches them)."""
         term = (term or "").strip()
         if not term:
             return []
         meta = self.frappe_meta
+        access = FieldAccess(request.user, meta)
         names = ["name", meta.title_field, *meta.search_fields]
-        fields = [n for n in dict.fromkeys(names) if n == "name" or (n and meta.has_field(n))]
+        fields = [n for n in dict.fromkeys(names)
+                  if n == "name" or (n and meta.has_field(n) and access.can_read(meta, n))]
         return [[meta.name, fieldname, "like", f"%{term}%"] for fieldname in fields]
 
     def get_changelist(self, request: Any, **kwargs: Any) -> type[DocumentChangeList]:
@@ -231,11 +234,13 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
                 values[formset.prefix] = formset.frappe_rows()
         instance = form.instance
         try:
-            for fieldname, value in list(values.items()):
-                if value is not None and not isinstance(value, (str, int, float, list, dict)):  # an upload
-                    stored = store_upload(value, user=user, doctype=meta.name, fieldname=fieldname,
-                                          docname=instance.name if change else None)
-                    values[fieldname] = stored["file_url"]
+            rows = [values, *(row for table in meta.table_fields for row in values.get(table.fieldname) or [])]
+            for row in rows:  # Attach fields: the uploads become File documents, the fields their URLs
+                for fieldname, value in list(row.items()):
+                    if value is not None and not isinstance(value, (str, int, float, list, dict)):
+                        stored = store_upload(value, user=user, doctype=meta.name, fieldname=fieldname,
+                                              docname=instance.name if change else None)
+                        row[fieldname] = stored["file_url"]
             if change and CANCEL in request.POST:
                 saved = document.update_doc(meta.name, instance.name, {"docstatus": 2}, user=user)
             elif change:

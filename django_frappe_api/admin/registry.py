@@ -107,8 +107,10 @@ class SectionRegistry:
         self.refresh()
         return list(self._sections.values())
 
-    def get(self, doctype: str) -> Section | None:
-        self.refresh()
+    def get(self, doctype: str, *, refresh: bool = True) -> Section | None:
+        """The DocType's section; ``refresh=False`` trusts the last check (one per page is enough)."""
+        if refresh:
+            self.refresh()
         return self._sections.get(doctype)
 
     def for_model(self, model: type) -> Section | None:

@@ -89,3 +89,25 @@ def test_staff_without_a_role_on_the_doctype_does_not_see_it(orders, db):
     assert listed["Custom"] == [("ToDo", "/admin/custom/todo/", "/admin/custom/todo/add/")]  # "All" may
     assert client.get(URL).status_code == 403
     assert client.get(change_url("GO-0001")).status_code == 403
+
+
+def test_search_and_columns_leave_out_fields_above_the_users_permlevels(db, admin_user):
+    from ..factories import make_doctype
+
+    make_doctype("Memo", [
+        {"fieldname": "subject", "label": "Subject", "fieldtype": "Data", "in_list_view": 1},
+        {"fieldname": "verdict", "label": "Verdict", "fieldtype": "Data", "in_list_view": 1, "permlevel": 1},
+    ], search_fields="subject, verdict", autoname="hash",
+        permissions=[{"role": "Memo Reader", "read": 1}, {"role": "System Manager", "permlevel": 1, "read": 1}])
+    document.insert_doc("Memo", {"subject": "Budget", "verdict": "approved"}, user=admin_user)
+    client = logged_in(UserFactory(username="reader@example.com", is_staff=True, roles=["Memo Reader"]))
+
+    by_subject = client.get("/admin/custom/memo/", {"q": "budget"})
+    by_verdict = client.get("/admin/custom/memo/", {"q": "approved"})
+
+    assert (by_subject.status_code, by_subject.context["cl"].result_count) == (200, 1)
+    assert [column["text"] for column in by_subject.context["result_headers"]][1:] == ["Name", "Subject",
+                                                                                      "Modified"]
+    assert (by_verdict.status_code, by_verdict.context["cl"].result_count) == (200, 0)
+    admin_search = logged_in(admin_user).get("/admin/custom/memo/", {"q": "approved"})
+    assert admin_search.context["cl"].result_count == 1

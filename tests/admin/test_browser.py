@@ -63,11 +63,12 @@ def screenshot(driver: Any, name: str, height: int = 900) -> None:
         driver.set_window_size(1280, 900)
 
 
-def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(live_server, transactional_db,
+def test_browser_adds_a_document_with_a_child_row_a_date_and_a_link_and_sees_it_listed(live_server, transactional_db,
                                                                                  browser):
     from selenium.webdriver.common.by import By
 
-    make_doctype("ToDo", TODO_FIELDS, permissions=[{"role": "System Manager"}])
+    make_doctype("ToDo", TODO_FIELDS, permissions=[{"role": "System Manager"}], title_field="description",
+                 search_fields="description")
     make_doctype("Gadget Line", LINE_FIELDS, istable=1, module="Shop")
     make_doctype("Gadget Order", ORDER_FIELDS[:-1], module="Shop", is_submittable=1, autoname="GO-.####",
                  title_field="title", search_fields="notes", permissions=[{"role": "System Manager", **RIGHTS}])
@@ -75,9 +76,18 @@ def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(
     document.insert_doc("Gadget Order", {"title": "Anchors", "status": "Open", "due": "2026-01-15"}, user=admin)
     document.insert_doc("Gadget Order", {"title": "Bolts", "status": "Closed", "due": "2026-03-01",
                                          "lines": [{"item": "M8 bolt", "qty": 100}]}, user=admin)
+    supplier = document.insert_doc("ToDo", {"description": "Call the cable supplier"}, user=admin)["name"]
+
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{live_server.url}/admin/login/?next=/admin/")
-    assert browser.find_elements(By.NAME, "username"), browser.page_source[:3000]
+    try:
+        login_form = expected_conditions.presence_of_element_located((By.NAME, "username"))
+        WebDriverWait(browser, 2 * TIMEOUT).until(login_form)
+    except TimeoutException:
+        pytest.fail(f"no login form at {browser.current_url}:\n{browser.page_source[:3000]}")
     browser.find_element(By.NAME, "username").send_keys("Administrator")
     browser.find_element(By.NAME, "password").send_keys("admin")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
@@ -88,13 +98,18 @@ def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(
     browser.find_element(By.NAME, "title").send_keys("Cables")
     browser.find_element(By.NAME, "due").send_keys("2026-02-10")
     browser.find_element(By.NAME, "notes").send_keys("copper, 3 mm")
+    # The Link field: the admin's autocomplete, answered by the link search.
+    browser.find_element(By.CSS_SELECTOR, "#id_todo + .select2 .select2-selection").click()
+    browser.find_element(By.CSS_SELECTOR, ".select2-search__field").send_keys("supplier")
+    option = (By.XPATH, f"//li[contains(@class, 'select2-results__option') and starts-with(., '{supplier}')]")
+    WebDriverWait(browser, TIMEOUT).until(expected_conditions.element_to_be_clickable(option)).click()
     browser.find_element(By.LINK_TEXT, "Add another Lines row").click()
     browser.find_element(By.NAME, "lines-0-item").send_keys("Copper cable")
     quantity = browser.find_element(By.NAME, "lines-0-qty")
     quantity.clear()  # it shows the default, 0
     quantity.send_keys("12")
     browser.find_element(By.NAME, "lines-0-delivery").send_keys("2026-02-12")
-    screenshot(browser, "admin-form.png", height=1900)
+    screenshot(browser, "admin-form.png", height=1650)
     browser.find_element(By.NAME, "_save").click()
 
     assert browser.find_element(By.CSS_SELECTOR, ".messagelist .success").text.startswith("The Gadget Order")
@@ -104,7 +119,7 @@ def test_browser_adds_a_document_with_a_child_row_and_a_date_and_sees_it_listed(
     assert "2026-02-10" in rows[0]
     screenshot(browser, "admin-changelist.png")
     saved = Document.objects.get(doctype_id="Gadget Order", name="GO-0003")
-    assert saved.data["due"] == "2026-02-10"
+    assert (saved.data["due"], saved.data["todo"]) == ("2026-02-10", supplier)
     assert [(c.data["item"], c.data["qty"], c.data["delivery"]) for c in saved.children.all()] == [
         ("Copper cable", 12, "2026-02-12")
     ]

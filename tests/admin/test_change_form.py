@@ -92,7 +92,9 @@ def test_add_form_has_a_widget_per_fieldtype_laid_out_by_breaks(staff_client, ga
                                                      "parent_document"]
 
 
-def test_add_saves_every_fieldtype_and_the_child_rows_in_their_order(staff_client, gadget_order, admin_user):
+def test_add_saves_every_fieldtype_and_the_child_rows_in_their_order(staff_client, gadget_order, admin_user, settings,
+                                                                     tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     todo = document.insert_doc("ToDo", {"description": "Call"}, user=admin_user)
     data = order_form({"idx": "2", "item": "Bolt", "qty": "2", "delivery": "2026-05-02"},
                       {"idx": "1", "item": "Nut", "qty": "5", "delivery": ""}, todo=todo["name"],
@@ -312,3 +314,18 @@ def test_dynamic_link_searches_the_doctype_its_doctype_field_names(staff_client,
     assert refused.context["adminform"].form.errors == {"ref_name": ["Could not find Ref Name: nope"]}
     todo_name = document.insert_doc("ToDo", {"description": "Call"}, user=admin_user)["name"]
     assert staff_client.post(add, {"ref_type": "ToDo", "ref_name": todo_name}).status_code == 302
+
+
+def test_an_attach_field_of_a_child_row_uploads_too(staff_client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    make_doctype("Sheet Row", [{"fieldname": "scan", "label": "Scan", "fieldtype": "Attach"}], istable=1)
+    make_doctype("Sheet", [{"fieldname": "rows", "label": "Rows", "fieldtype": "Table", "options": "Sheet Row"}],
+                 autoname="hash")
+    data = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0",
+            "rows-MAX_NUM_FORMS": "1000", "rows-0-idx": "1", "rows-0-scan": SimpleUploadedFile("scan.txt", b"scan")}
+
+    response = staff_client.post("/admin/custom/sheet/add/", data)
+
+    assert response.status_code == 302
+    [row] = Document.objects.filter(doctype_id="Sheet Row")
+    assert row.data == {"scan": "/files/scan.txt"}

@@ -51,7 +51,8 @@ def test_doctype_changelist_lists_doctypes(staff_client, todo):
     response = staff_client.get(reverse("admin:django_frappe_api_doctype_changelist"))
 
     assert response.status_code == 200
-    assert "ToDo" in response.text
+    assert [row.name for row in response.context["cl"].result_list] == ["Comment", "File", "ToDo", "Version"]
+    assert '<a href="/admin/custom/todo/">ToDo documents</a>' in response.text
 
 
 def test_doctype_change_form_shows_fields_and_permissions_in_order(staff_client, todo):
