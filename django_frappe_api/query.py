@@ -98,7 +98,7 @@ class ListQuery:
             resolver.filter_item(c) for c in parse_filters(request.or_filters, meta.name, "or_filters")
         ]
         group_refs = parse_group_by(request.group_by, resolver, select)
-        order = parse_order_by(request.order_by, resolver, select)
+        order = _parsed_order(request.order_by, resolver, select)
         has_aggregate = any(item.aggregate for item in select)
         if not order and request.default_order and not distinct and not has_aggregate and not group_refs:
             order = parse_order_by(meta.default_order_by, FieldResolver(meta, None), select)
@@ -234,6 +234,21 @@ def _reject_sql(text: str, raw: str) -> None:
         if name in RESTRICTED_FUNCTIONS:
             raise exceptions.DataError(f"Use of function {name} in field is restricted")
         raise exceptions.DataError("Use of sub-query or function is restricted")
+
+
+def _parsed_order(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:
+    """``parse_order_by``, remembered per Meta for an ``order_by`` naming only the DocType's own fields (clients
+    repeat theirs with every request); it depends on the output columns and the fields the caller may read."""
+    if not isinstance(order_by, str) or "." in order_by or not order_by.strip():
+        return parse_order_by(order_by, resolver, select)
+    access = resolver.access
+    readable = None if access is None else access.readable(resolver.meta)
+    key = (order_by, tuple(select), access is None, None if readable is None else frozenset(readable))
+    parsed = memo(resolver.meta, "order_by")
+    found = parsed.get(key)
+    if found is None:
+        found = parsed[key] = tuple(parse_order_by(order_by, resolver, select))
+    return list(found)
 
 
 def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:
