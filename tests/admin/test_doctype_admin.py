@@ -51,7 +51,8 @@ def test_doctype_changelist_lists_doctypes(staff_client, todo):
     response = staff_client.get(reverse("admin:django_frappe_api_doctype_changelist"))
 
     assert response.status_code == 200
-    assert [row.name for row in response.context["cl"].result_list] == ["Comment", "File", "ToDo", "Version"]
+    assert [row.name for row in response.context["cl"].result_list] == [
+        "Comment", "DocShare", "File", "Tag", "Tag Link", "ToDo", "User Permission", "Version"]
     assert '<a href="/admin/custom/todo/">ToDo documents</a>' in response.text
 
 
