@@ -58,9 +58,11 @@ def load_ours(count: int) -> dict:
         "name": DOCTYPE,
         "module": "Custom",
         "fields": [
-            {"fieldname": "title", "fieldtype": "Data", "label": "Title", "in_list_view": 1},
-            {"fieldname": "status", "fieldtype": "Select", "label": "Status", "options": "Open\nClosed\nCancelled"},
-            {"fieldname": "qty", "fieldtype": "Int", "label": "Qty"},
+            # Indexed like the baseline's columns (db_index): the app builds an index per search_index field.
+            {"fieldname": "title", "fieldtype": "Data", "label": "Title", "in_list_view": 1, "search_index": 1},
+            {"fieldname": "status", "fieldtype": "Select", "label": "Status", "options": "Open\nClosed\nCancelled",
+             "search_index": 1},
+            {"fieldname": "qty", "fieldtype": "Int", "label": "Qty", "search_index": 1},
         ],
         "permissions": [
             {"role": "Guest", "read": 1, "write": 0, "create": 0, "delete": 0},

@@ -54,7 +54,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="frappe-api-profile-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'ours.sqlite3'}")
     os.environ.update(DJANGO_SETTINGS_MODULE="example_project.settings", DJANGO_DEBUG="0",
-                      DJANGO_MEDIA_ROOT=str(workdir / "media"))
+                      DJANGO_MEDIA_ROOT=str(workdir / "media"), DJANGO_CACHE_DIR=str(workdir / "cache"))
     import django
 
     django.setup()

@@ -177,7 +177,8 @@ def prepare(rows: int, workdir: Path, database_url: str | None, conn_max_age: st
     base_env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_CONN_MAX_AGE": conn_max_age, "PYTHONPATH": ""}
     # The package of this checkout, whatever copy is installed.
     env_ours = {**base_env, "DJANGO_SETTINGS_MODULE": "example_project.settings",
-                "DJANGO_MEDIA_ROOT": str(workdir / "media"), "PYTHONPATH": f"{EXAMPLE}{os.pathsep}{ROOT}"}
+                "DJANGO_MEDIA_ROOT": str(workdir / "media"), "DJANGO_CACHE_DIR": str(workdir / "cache"),
+                "PYTHONPATH": f"{EXAMPLE}{os.pathsep}{ROOT}"}
     env_base = {**base_env, "DJANGO_SETTINGS_MODULE": "baseline_project.settings", "PYTHONPATH": str(BASELINE)}
     env_ours["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'ours.sqlite3'}"
     env_base["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'baseline.sqlite3'}"

@@ -1,10 +1,13 @@
-"""App configuration: registers lookups, built-in methods and the host's ``frappe_api`` modules."""
+"""App configuration: registers lookups, built-in methods and the host's ``frappe_api`` modules; the admin's
+configuration with a section per DocType (``FrappeAdminConfig``)."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 
@@ -19,13 +22,22 @@ class FrappeApiConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which are not loaded when
         # Django imports this module (settings, INSTALLED_APPS), and importing some registers things.
-        from . import checks, comment_cache, lookups, methods, role_cache, signals  # noqa: F401 - importing registers
+        from . import (  # noqa: F401 - importing registers
+            assignments,
+            checks,
+            comment_cache,
+            identity_cache,
+            lookups,
+            methods,
+            signals,
+            user_permissions,
+        )
         from .backends.base import register_backend, register_whole_request_meta
         from .backends.doctype import DOCTYPE_META, doctype_backend
         from .backends.generic import generic_backend
         from .backends.orm.registry import model_registry
         from .builtin_doctypes import sync_builtin_doctypes
-        from .meta import register_meta_builder
+        from .meta import begin_request, end_request, register_meta_builder
         from .registry import method_registry
 
         lookups.register()
@@ -34,7 +46,9 @@ class FrappeApiConfig(AppConfig):
         register_backend("orm", lambda meta: model_registry.backend_for(meta.name))
         register_backend("doctype", lambda meta: doctype_backend)
         register_whole_request_meta(DOCTYPE_META)  # DocType itself: definitions, not documents of a Meta
-        role_cache.connect()
+        identity_cache.connect()
+        request_started.connect(begin_request, dispatch_uid="frappe_api_meta_request_started")
+        request_finished.connect(end_request, dispatch_uid="frappe_api_meta_request_finished")
         register_meta_builder(model_registry.build_meta)
         # Comment and File are DocTypes like any other, loaded from doctypes/*.json after each migrate.
         post_migrate.connect(sync_builtin_doctypes, sender=self, dispatch_uid="django_frappe_api.builtin_doctypes")
@@ -46,3 +60,11 @@ class FrappeApiConfig(AppConfig):
             from .backends.orm.identity import register_identity_doctypes
 
             register_identity_doctypes()
+
+
+class FrappeAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with ``FrappeAdminSite`` as ``admin.site``: install it in its place to get a
+    section per DocType (``django_frappe_api.admin.site``)."""
+
+    default = False  # never picked for "django_frappe_api" itself
+    default_site = "django_frappe_api.admin.site.FrappeAdminSite"

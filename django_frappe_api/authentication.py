@@ -36,7 +36,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from rest_framework.authentication import BaseAuthentication
 
-from . import cookies, envelopes, exceptions, role_cache
+from . import cookies, envelopes, exceptions, identity_cache
 from .cors import is_foreign_origin
 from .models import ApiKey
 from .parsers import form_dict
@@ -76,12 +76,12 @@ def get_session_user(request: Any) -> Any:
     django_request = _django_request(request)
     if hasattr(django_request, _SESSION_USER_ATTR):
         return getattr(django_request, _SESSION_USER_ATTR)
-    # Read before the session's queries (see role_cache); a request without cookies has no session to resume.
-    stamp = role_cache.current_stamp() if django_request.COOKIES else None
+    # Read before the session's queries (see identity_cache); a request without cookies has no session to resume.
+    stamp = identity_cache.current_stamp() if django_request.COOKIES else None
     user = getattr(django_request, "user", None)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         user = _resume_from_sid(django_request)
-    role_cache.mark(user, stamp)
+    identity_cache.mark(user, stamp)
     setattr(django_request, _SESSION_USER_ATTR, user)
     return user
 
@@ -139,7 +139,7 @@ class TokenAuthentication(BaseAuthentication):
         parts = header.split(" ")
         if len(parts) != 2:
             return None  # one part ("token") or three and more are ignored entirely, as in Frappe
-        stamp = role_cache.current_stamp()  # before the first query of the request (see role_cache)
+        stamp = identity_cache.current_stamp()  # before the first query of the request (see identity_cache)
         session_user = get_session_user(request)
         credentials = self.get_credentials(*parts)
         api_key = self.authenticate_credentials(*credentials) if credentials else None
@@ -147,7 +147,7 @@ class TokenAuthentication(BaseAuthentication):
             return None  # a logged-in session wins over the header; FrappeSessionAuthentication takes it
         if api_key is None:
             raise exceptions.AuthenticationError()
-        role_cache.mark(api_key.user, stamp)
+        identity_cache.mark(api_key.user, stamp)
         return (api_key.user, api_key)
 
     def authenticate_header(self, request) -> str:
@@ -174,7 +174,9 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_credentials(self, key: str, secret: str) -> Any:
         """The ``ApiKey`` row; a wrong key or secret, or a disabled user, is a 401 whatever the session."""
-        api_key = ApiKey.objects.select_related("user").filter(api_key=key).first()
+        api_key = identity_cache.cached_api_key(
+            key, lambda: ApiKey.objects.select_related("user").filter(api_key=key).first()
+        )
         if api_key is None or not api_key.check_secret(secret) or not api_key.user.is_active:
             raise exceptions.AuthenticationError()
         return api_key

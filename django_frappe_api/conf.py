@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "ENCRYPTION_KEY": None,
     # Serve the user model as the User DocType and groups as Role.
     "USER_DOCTYPES": True,
+    # Frappe's System Settings "Apply Strict User Permissions": a document whose restricted Link is empty is
+    # hidden too (off: it stays visible and writable).
+    "APPLY_STRICT_USER_PERMISSIONS": False,
     # v2 bulk endpoints queue the work when they get more items than this (Frappe's site config
     # `bulk_operation_async_threshold`): an int, or a dict by DocType with "*" for the cross-DocType routes.
     "BULK_ASYNC_THRESHOLD": 20,
@@ -164,6 +167,10 @@ class APISettings:
     @property
     def USER_DOCTYPES(self) -> bool:
         return bool(self._get("USER_DOCTYPES"))
+
+    @property
+    def APPLY_STRICT_USER_PERMISSIONS(self) -> bool:
+        return bool(self._get("APPLY_STRICT_USER_PERMISSIONS"))
 
     @property
     def BULK_ASYNC_THRESHOLD(self) -> int | dict[str, int]:

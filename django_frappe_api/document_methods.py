@@ -106,7 +106,7 @@ def run_with_doc(
     function = None if method in BUILTIN_METHODS else _controller_method(meta.name, method, http_method)
     doc = document.load_doc(meta, name)
     right = "read" if http_method.upper() in READ_VERBS else "write"
-    if not permissions.has_doc_permission(meta, doc.get("owner"), user, right):
+    if not permissions.has_doc_permission(meta, doc.get("owner"), user, right, doc=doc):
         raise exceptions.PermissionError(detail="Not permitted")
     return _call(meta, doc, method, function, kwargs, user=user)
 
@@ -128,7 +128,7 @@ def run_on_document(
     doc = document.doc_from_values(meta.name, values, stored=stored, user=user)
     right = "read" if http_method.upper() in READ_VERBS else "write"
     owner = stored.get("owner") if stored is not None else (doc.get("owner") or permissions.user_id(user))
-    if not permissions.has_doc_permission(meta, owner, user, right):
+    if not permissions.has_doc_permission(meta, owner, user, right, doc=stored if stored is not None else doc):
         raise exceptions.PermissionError(detail="Not permitted")
     if function is None and stored is None:
         raise exceptions.DoesNotExistError(f"{meta.name} {name} not found", doctype=meta.name)

@@ -8,8 +8,8 @@ Usage::
     extra = document_parts("ToDo", stored_doc, parts, user=request.user)   # {"permissions": {...}, ...}
 
 Each part becomes a top-level key of the success body, in the order asked, ``users`` last since it names
-everyone the other parts mention. Parts that need features this app does not keep (assignments, shares,
-tags, favourites, seen) answer their empty shape, so clients that read them find the types they expect.
+everyone the other parts mention. ``assignments`` are the Open ToDos, ``shares`` the DocShare rows, ``tags``
+and ``favourites`` come from ``_user_tags`` and ``_liked_by``; ``seen`` is not kept and answers ``[]``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from . import document, exceptions
+from . import assignments, document, exceptions, tags
 from .conf import api_settings
 from .meta import Meta, get_meta
 
@@ -113,8 +113,28 @@ def _link_titles(meta: Meta, doc: dict[str, Any], user: Any) -> dict[str, Any]:
     return titles
 
 
+def _shares(meta: Meta, doc: dict[str, Any], user: Any) -> list[dict[str, Any]]:
+    """The document's DocShare rows, oldest first; a row shared with everyone names ``everyone``."""
+    rows = _rows("DocShare", ["user", "read", "write", "submit", "share", "everyone"],
+                 {"share_doctype": meta.name, "share_name": str(doc["name"])})
+    return [{"user": "everyone" if row.pop("everyone") else row["user"], **{k: v for k, v in row.items()
+                                                                          if k != "user"}} for row in rows]
+
+
+def _assignments(meta: Meta, doc: dict[str, Any], user: Any) -> list[dict[str, Any]]:
+    return assignments.open_assignments(meta.name, doc["name"])
+
+
+def _tags(meta: Meta, doc: dict[str, Any], user: Any) -> list[str]:
+    return tags.document_tags(meta, doc["name"])
+
+
+def _favourites(meta: Meta, doc: dict[str, Any], user: Any) -> list[dict[str, str]]:
+    return [{"user": liker} for liker in tags.liked_by(meta, doc["name"])]
+
+
 def _empty_list(meta: Meta, doc: dict[str, Any], user: Any) -> list[Any]:
-    return []  # assignments, shares, tags, favourites, seen: not kept by this app
+    return []  # seen: not kept by this app
 
 
 def users(meta: Meta, doc: dict[str, Any], parts: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -138,10 +158,10 @@ def users(meta: Meta, doc: dict[str, Any], parts: dict[str, Any]) -> dict[str, d
 _PARTS = {
     "permissions": _permissions,
     "attachments": _attachments,
-    "assignments": _empty_list,
-    "shares": _empty_list,
-    "tags": _empty_list,
-    "favourites": _empty_list,
+    "assignments": _assignments,
+    "shares": _shares,
+    "tags": _tags,
+    "favourites": _favourites,
     "comments": _comments,
     "seen": _empty_list,
     "link_titles": _link_titles,

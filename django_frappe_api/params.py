@@ -93,6 +93,9 @@ class ListRequest:
     count_timeout_ms: int | None = None
     cursor: str | None = None
     host_params: Any = None
+    # A link search's DocType of the searched field: its User Permissions (applicable_for) narrow the list.
+    reference_doctype: str | None = None
+    ignore_user_permissions: bool = False
 
     # v1 ``/api/resource/<doctype>`` (Frappe's frappe.api.v1 + frappe.client.get_list): names of the paging keys.
     V1_START: ClassVar[str] = "limit_start"

@@ -3,7 +3,7 @@
 Usage::
 
     check_doctype_permission(meta, request.user, "create")      # raises exceptions.PermissionError
-    q = list_condition(meta, request.user)                       # owner filter for if_owner rows
+    has_doc_permission(meta, doc["owner"], request.user, "write", doc=doc)  # roles, User Permissions, shares
 
 Roles are the names of the user's Django groups, plus the automatic ones: ``Guest`` for everyone,
 ``All`` for every logged-in user, ``Administrator`` and ``System Manager`` for superusers. The
@@ -12,16 +12,17 @@ Administrator (a superuser) passes every check, as in Frappe.
 A DocType registered with ``share_with_self`` grants each user some rights on the one document named
 after that user, whatever the roles: Frappe shares every User document with its user
 (``User.share_with_self``), so users read their own record, ``api_key`` included.
+
+Documents are further narrowed by the user's User Permissions (``user_permissions``) and widened by DocShare rows
+(``shares``); the list's SQL condition for both is built in ``match_conditions``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
-from . import exceptions, role_cache
-from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta
+from . import exceptions, identity_cache, shares, user_permissions
+from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta, memo
 
 GUEST = "Guest"
 ADMINISTRATOR_ROLE = "Administrator"
@@ -29,6 +30,7 @@ SYSTEM_MANAGER = "System Manager"
 ALL = "All"
 
 _ROLES_CACHE_ATTR = "_frappe_api_roles"
+_SHARES_CACHE_ATTR = "_frappe_api_shared_rights"
 
 # DocType -> rights each user holds on the document named after them (Frappe's share with self).
 _self_shares: dict[str, frozenset[str]] = {}
@@ -69,7 +71,7 @@ def get_roles(user: Any) -> frozenset[str]:
         roles.add("Desk User")
     if getattr(user, "is_superuser", False):
         roles.update({ADMINISTRATOR_ROLE, SYSTEM_MANAGER})
-    roles.update(role_cache.group_names(user))
+    roles.update(identity_cache.group_names(user))
     frozen = frozenset(roles)
     setattr(user, _ROLES_CACHE_ATTR, frozen)
     return frozen
@@ -95,6 +97,15 @@ def get_rights(meta: Meta, user: Any) -> dict[str, str | None]:
         return {right: "all" for right in PERMISSION_RIGHTS}
     if meta.model_label and not meta.permissions:
         return _model_permission_rights(meta, user)
+    by_roles = memo(meta, "rights")  # a function of the DocPerm rows and the roles alone
+    roles = get_roles(user)
+    found = by_roles.get(roles)
+    if found is None:
+        found = by_roles[roles] = _rights_of_roles(meta, user)
+    return dict(found)
+
+
+def _rights_of_roles(meta: Meta, user: Any) -> dict[str, str | None]:
     rights: dict[str, str | None] = {}
     rules = _rules(meta, user)
     for right in PERMISSION_RIGHTS:
@@ -131,10 +142,17 @@ def _model_permission_rights(meta: Meta, user: Any) -> dict[str, str | None]:
 
 
 def has_doctype_permission(meta: Meta, user: Any, right: str) -> bool:
+    """A role right on the DocType, or at least one document of it shared with the user for ``right``."""
     rights = get_rights(meta, user)
     if right == "read":
-        return bool(rights["read"] or rights["select"]) or _self_shared(meta, user, "read")
-    return bool(rights.get(right))
+        granted = bool(rights["read"] or rights["select"]) or _self_shared(meta, user, "read")
+    else:
+        granted = bool(rights.get(right))
+    if granted or meta.istable:
+        return granted
+    if right == "submit" and not meta.is_submittable:
+        return False
+    return shares.has_any_share(meta.name, user, right)
 
 
 def check_doctype_permission(meta: Meta, user: Any, right: str) -> None:
@@ -143,19 +161,54 @@ def check_doctype_permission(meta: Meta, user: Any, right: str) -> None:
         raise permission_denied(meta.name, user, right, title="Not Permitted")
 
 
-def has_doc_permission(meta: Meta, owner: str | None, user: Any, right: str, name: Any = None) -> bool:
+def has_doc_permission(meta: Meta, owner: str | None, user: Any, right: str, name: Any = None, *,
+                       doc: dict[str, Any] | None = None) -> bool:
+    """Role rights on this document (``if_owner`` against ``owner``), narrowed by the user's User Permissions
+    when ``doc`` is given, then widened by a share (``frappe.permissions.has_permission``)."""
     rights = get_rights(meta, user)
     scope = rights.get(right)
-    if scope == "all":
+    is_owner = (owner or "").lower() == user_id(user).lower()
+    granted = scope == "all" or (scope == "owner" and is_owner)
+    if granted and doc is not None and user_permissions.get_user_permissions(user):
+        child_metas = {table.options: get_meta(table.options) for table in meta.table_fields}
+        if user_permissions.has_user_permission(meta, doc, user, child_metas) is not None:
+            granted = scope == "owner" and is_owner  # only if_owner rights are left to the owner
+    if granted:
         return True
-    if scope == "owner" and (owner or "").lower() == user_id(user).lower():
+    if name is None and doc is not None:
+        name = doc.get("name")
+    if name is not None and str(name) == user_id(user) and _self_shared(meta, user, right):
         return True
-    return name is not None and str(name) == user_id(user) and _self_shared(meta, user, right)
+    column = shares.share_right(right)
+    if column is None or name in (None, "") or not getattr(user, "is_authenticated", False):
+        return False
+    if column == "submit" and not meta.is_submittable:
+        return False
+    return column in _shared_rights(meta.name, name, user)
 
 
-def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, right: str) -> None:
+def _shared_rights(doctype: str, name: Any, user: Any) -> frozenset[str]:
+    """The rights this document is shared with, asked once per request and document."""
+    cache = getattr(user, _SHARES_CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _SHARES_CACHE_ATTR, cache)
+    key = (doctype, str(name))
+    if key not in cache:
+        cache[key] = shares.shared_rights(doctype, name, user)
+    return cache[key]
+
+
+def forget_shares(user: Any) -> None:
+    """Drop the request's answers about shared documents (after a share changed)."""
+    if hasattr(user, _SHARES_CACHE_ATTR):
+        delattr(user, _SHARES_CACHE_ATTR)
+
+
+def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, right: str, *,
+                         doc: dict[str, Any] | None = None) -> None:
     """Raise 403 unless the user holds ``right`` on this document."""
-    if not has_doc_permission(meta, owner, user, right, name):
+    if not has_doc_permission(meta, owner, user, right, name, doc=doc):
         if right == "read":
             message = (
                 f"User <strong>{user_id(user)}</strong> does not have access to this document: {meta.name} - {name}"
@@ -169,20 +222,35 @@ def check_doc_permission(meta: Meta, name: Any, owner: str | None, user: Any, ri
         )
 
 
-def list_condition(meta: Meta, user: Any, owner_lookup: str = "owner", name_lookup: str = "name") -> Q | None:
-    """Row filter for lists: own documents only when read comes from ``if_owner`` rows alone, plus the
-    document shared with the user (``share_with_self``)."""
+def check_linked_values(meta: Meta, doc: dict[str, Any], user: Any, right: str) -> None:
+    """A document about to be saved, with its new values: 403 when the user's User Permissions do not allow the
+    values it links to (Frappe checks the new document), unless a share grants ``right`` on it anyway."""
+    if not user_permissions.get_user_permissions(user):
+        return
+    if has_doc_permission(meta, doc.get("owner"), user, right, doc=doc):
+        return
+    child_metas = {table.options: get_meta(table.options) for table in meta.table_fields}
+    message = user_permissions.has_user_permission(meta, doc, user, child_metas)
+    if message is None:
+        return  # refused for another reason, which the caller's own check reports
+    raise exceptions.PermissionError(message, error_message=f"Insufficient Permission for {meta.name}",
+                                     title="Not Permitted")
+
+
+def owner_constrained(meta: Meta, user: Any) -> bool | None:
+    """How lists are restricted by roles: ``False`` all documents, ``True`` own documents only (read and select
+    come from ``if_owner`` rows alone), ``None`` no role read at all (shared documents only)."""
     rights = get_rights(meta, user)
-    read = rights["read"] or rights["select"]
-    if read == "all" or rights["read"] == "all" or rights["select"] == "all":
-        return None
-    shared = Q(**{name_lookup: user_id(user)}) if _self_shared(meta, user, "read") else None
-    if read == "owner":
-        owned = Q(**{owner_lookup: user_id(user)})
-        return owned | shared if shared is not None else owned
-    if shared is not None:
-        return shared
-    raise permission_denied(meta.name, user, "read")
+    if rights["read"] == "all" or rights["select"] == "all":
+        return False
+    if rights["read"] or rights["select"]:
+        return True
+    return None
+
+
+def self_shared_name(meta: Meta, user: Any) -> str | None:
+    """The name of the document shared with its own user (``share_with_self``), if the DocType has one."""
+    return user_id(user) if _self_shared(meta, user, "read") else None
 
 
 def readable_levels(meta: Meta, user: Any) -> set[int] | None:

@@ -24,7 +24,7 @@ from .cursor import Keyset
 from .field_access import FieldAccess
 from .field_refs import FieldRef, FieldResolver, FilterItem
 from .filters import load_json_param, parse_filters
-from .meta import Meta
+from .meta import Meta, memo
 from .params import ListRequest, page_size, sql_integer
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
@@ -91,14 +91,14 @@ class ListQuery:
         resolves fields without any permission check.
         """
         resolver = FieldResolver(meta, access)
-        select, distinct_field = parse_fields(request.fields, resolver)
+        select, distinct_field = _parsed_fields(request.fields, resolver)
         distinct = request.distinct or distinct_field
         conditions = [resolver.filter_item(c) for c in parse_filters(request.filters, meta.name)]
         or_conditions = [
             resolver.filter_item(c) for c in parse_filters(request.or_filters, meta.name, "or_filters")
         ]
         group_refs = parse_group_by(request.group_by, resolver, select)
-        order = parse_order_by(request.order_by, resolver, select)
+        order = _parsed_order(request.order_by, resolver, select)
         has_aggregate = any(item.aggregate for item in select)
         if not order and request.default_order and not distinct and not has_aggregate and not group_refs:
             order = parse_order_by(meta.default_order_by, FieldResolver(meta, None), select)
@@ -136,6 +136,25 @@ def _check_keyset(order: list[OrderItem], grouped: bool) -> None:
             raise exceptions.ValidationError(
                 f"A cursor cannot page a list sorted by {item.key}: sort by the DocType's own fields"
             )
+
+
+def _parsed_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
+    """``parse_fields``, remembered per Meta for a ``fields`` text naming only the DocType's own fields.
+
+    Clients send the same ``fields`` with every request of a list; what it resolves to depends only on the Meta
+    (a changed DocType is a new Meta) and on which fields the caller may read.
+    """
+    if not isinstance(fields, str) or "." in fields or "(" in fields:
+        return parse_fields(fields, resolver)
+    meta, access = resolver.meta, resolver.access
+    readable = None if access is None else access.readable(meta)
+    key = (fields, access is None, None if readable is None else frozenset(readable))
+    parsed = memo(meta, "fields")
+    found = parsed.get(key)
+    if found is None:
+        select, distinct = parse_fields(fields, resolver)
+        found = parsed[key] = (tuple(select), distinct)
+    return list(found[0]), found[1]
 
 
 def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
@@ -215,6 +234,21 @@ def _reject_sql(text: str, raw: str) -> None:
         if name in RESTRICTED_FUNCTIONS:
             raise exceptions.DataError(f"Use of function {name} in field is restricted")
         raise exceptions.DataError("Use of sub-query or function is restricted")
+
+
+def _parsed_order(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:
+    """``parse_order_by``, remembered per Meta for an ``order_by`` naming only the DocType's own fields (clients
+    repeat theirs with every request); it depends on the output columns and the fields the caller may read."""
+    if not isinstance(order_by, str) or "." in order_by or not order_by.strip():
+        return parse_order_by(order_by, resolver, select)
+    access = resolver.access
+    readable = None if access is None else access.readable(resolver.meta)
+    key = (order_by, tuple(select), access is None, None if readable is None else frozenset(readable))
+    parsed = memo(resolver.meta, "order_by")
+    found = parsed.get(key)
+    if found is None:
+        found = parsed[key] = tuple(parse_order_by(order_by, resolver, select))
+    return list(found)
 
 
 def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:

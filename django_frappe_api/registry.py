@@ -35,6 +35,8 @@ class WhitelistedMethod:
     allow_guest: bool = False
     xss_safe: bool = False
     methods: tuple[str, ...] = DEFAULT_METHODS
+    # Beyond Frappe: the method never writes, so a GET call needs no transaction and may read from a replica.
+    read_only: bool = False
     signature: Signature = field(default_factory=Signature)
     aliases: tuple[str, ...] = field(default=(), compare=False)
 
@@ -48,6 +50,7 @@ class WhitelistedMethod:
         allow_guest: bool = False,
         xss_safe: bool = False,
         methods: Iterable[str] | None = None,
+        read_only: bool = False,
     ) -> WhitelistedMethod:
         """The entry for ``func``, its signature inspected now; the name defaults to its dotted path."""
         return cls(
@@ -56,6 +59,7 @@ class WhitelistedMethod:
             allow_guest=allow_guest,
             xss_safe=xss_safe,
             methods=tuple(m.upper() for m in (methods or DEFAULT_METHODS)),
+            read_only=read_only,
             signature=Signature.of(func),
             aliases=tuple(aliases),
         )
@@ -96,9 +100,11 @@ class MethodRegistry:
         allow_guest: bool = False,
         xss_safe: bool = False,
         methods: Iterable[str] | None = None,
+        read_only: bool = False,
     ) -> WhitelistedMethod:
         entry = WhitelistedMethod.of(
-            func, name=name, aliases=aliases, allow_guest=allow_guest, xss_safe=xss_safe, methods=methods
+            func, name=name, aliases=aliases, allow_guest=allow_guest, xss_safe=xss_safe, methods=methods,
+            read_only=read_only,
         )
         for path in (entry.name, *entry.aliases):
             existing = self._registry.get(path)
@@ -151,16 +157,20 @@ def whitelist(
     allow_guest: bool = False,
     xss_safe: bool = False,
     methods: Iterable[str] | None = None,
+    read_only: bool = False,
     registry: MethodRegistry | None = None,
 ):
     """Expose a function at ``/api/method/<dotted.path>`` (and its ``aliases``); returns it unchanged.
 
-    Usable bare (``@whitelist``) or with Frappe's options (``@whitelist(allow_guest=True)``).
+    Usable bare (``@whitelist``) or with Frappe's options (``@whitelist(allow_guest=True)``). ``read_only``
+    (beyond Frappe) promises that the function never writes: its GET calls then run without a transaction,
+    and read from a replica when one is configured.
     """
 
     def decorator(target: Callable[..., Any]) -> Callable[..., Any]:
         (registry or method_registry).register(
-            target, name=name, aliases=aliases, allow_guest=allow_guest, xss_safe=xss_safe, methods=methods
+            target, name=name, aliases=aliases, allow_guest=allow_guest, xss_safe=xss_safe, methods=methods,
+            read_only=read_only,
         )
         return target
 

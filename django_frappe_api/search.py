@@ -38,10 +38,20 @@ SEARCHABLE_TYPES = frozenset({"Data", "Text", "Small Text", "Long Text", "Link",
 
 
 def search_link(
-    doctype: str, txt: str, *, user: Any, filters: Any = None, start: int = 0, limit: int = DEFAULT_LIMIT
+    doctype: str, txt: str, *, user: Any, filters: Any = None, start: int = 0, limit: int = DEFAULT_LIMIT,
+    reference_doctype: str | None = None, ignore_user_permissions: bool = False,
 ) -> list[dict[str, Any]]:
-    """One page of ``{"value", "label"?, "description"}`` for a link field pointing at ``doctype``."""
+    """One page of ``{"value", "label"?, "description"}`` for a link field pointing at ``doctype``.
+
+    ``reference_doctype`` (the DocType holding the searched field) picks the User Permissions that apply;
+    ``ignore_user_permissions`` leaves them out only when a Link field of ``reference_doctype`` to ``doctype``
+    is marked ``ignore_user_permissions``, as such a field may hold any value."""
     meta = get_meta(doctype)
+    scope = {"reference_doctype": reference_doctype,
+             "ignore_user_permissions": bool(ignore_user_permissions and reference_doctype and any(
+                 field.fieldtype == "Link" and field.options == meta.name
+                 and field.properties.get("ignore_user_permissions")
+                 for field in get_meta(reference_doctype).data_fields))}
     txt = (txt or "").strip()
     base = base_filters(meta, filters)
     access = FieldAccess(user, meta)
@@ -49,19 +59,19 @@ def search_link(
     if limit <= 0:
         return []
     if not txt:
-        rows = _page(meta, user, fields, base, None, start, limit)
+        rows = _page(meta, user, fields, base, None, start, limit, scope)
         return autosuggest(meta, rows)
     prefix = [*base, [meta.name, "name", "like", f"{txt}%"]]
     others = [*base, [meta.name, "name", "not like", f"{txt}%"]]
     matching = [[meta.name, fieldname, "like", f"%{txt}%"] for fieldname in match_fields(meta)
                 if access.can_read(meta, fieldname)]
-    prefix_count = document.get_count(meta.name, ListRequest(filters=prefix), user=user)
+    prefix_count = document.get_count(meta.name, ListRequest(filters=prefix, **scope), user=user)
     rows: list[list[Any]] = []
     if start < prefix_count:
-        rows = _page(meta, user, fields, prefix, None, start, limit)
+        rows = _page(meta, user, fields, prefix, None, start, limit, scope)
     if len(rows) < limit:
         rest_start = max(start - prefix_count, 0)
-        rows += _page(meta, user, fields, others, matching, rest_start, limit - len(rows))
+        rows += _page(meta, user, fields, others, matching, rest_start, limit - len(rows), scope)
     return autosuggest(meta, rows)
 
 
@@ -87,9 +97,8 @@ def run_custom_query(
 def check_reference_doctype(reference_doctype: Any) -> str | None:
     """The DocType the searched link field sits on, which must exist (404 otherwise).
 
-    Frappe uses it only to choose which User Permissions apply to the search; this app has no User
-    Permissions yet, so it narrows nothing: the caller's own read (or select) right on the searched
-    DocType is always required.
+    It chooses which User Permissions apply to the search (``applicable_for``); the caller's own read (or
+    select) right on the searched DocType is always required.
     """
     if reference_doctype in (None, ""):
         return None
@@ -99,9 +108,9 @@ def check_reference_doctype(reference_doctype: Any) -> str | None:
 
 
 def _page(meta: Meta, user: Any, fields: list[str], filters: list, or_filters: list | None, start: int,
-          limit: int) -> list[list[Any]]:
+          limit: int, scope: dict[str, Any]) -> list[list[Any]]:
     page = ListRequest(fields=fields, filters=filters, or_filters=or_filters, start=start, page_length=limit,
-                       as_dict=False)
+                       as_dict=False, **scope)
     rows = document.get_list(meta.name, page, user=user)
     return [list(row) for row in rows]
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from django_frappe_api import exceptions, role_cache
+from django_frappe_api import exceptions, identity_cache
 from django_frappe_api import meta as meta_module
 from django_frappe_api.backends import doctype as doctype_backend
 from django_frappe_api.models import ApiKey, DocField
@@ -65,7 +65,7 @@ def test_roles_are_read_per_request_while_the_cache_is_private_to_the_process():
     api_key, secret = ApiKey.objects.issue(user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"token {api_key.api_key}:{secret}")
-    assert role_cache.current_stamp() is None
+    assert identity_cache.current_stamp() is None
     assert client.get("/api/resource/Cached Memo").status_code == 200
     Group.objects.get(name="Memo Reader").user_set.remove(user)
     assert client.get("/api/resource/Cached Memo").status_code == 403

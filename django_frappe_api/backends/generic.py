@@ -109,13 +109,18 @@ class GenericBackend(SQLBackend):
 
     def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
         """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""
-        rows = self.select_values(query, queryset, select_columns)
-        return self.project_values(query, list(rows), select_columns)
+        names = self._needed(query, select_columns)
+        rows = queryset.values_list(*names)
+        return self.project_values(query, list(rows), names, select_columns)
 
     def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
-        return queryset.values(*sorted(self._needed(query, select_columns)) or ["name"])
+        return queryset.values_list(*self._needed(query, select_columns))
 
-    def _needed(self, query: ListQuery, select_columns: dict[str, Column]) -> set[str]:
+    def _needed(self, query: ListQuery, select_columns: dict[str, Column]) -> list[str]:
+        """The columns and JSON data a list reads, in a fixed order."""
+        return sorted(self._needed_set(query, select_columns)) or ["name"]
+
+    def _needed_set(self, query: ListQuery, select_columns: dict[str, Column]) -> set[str]:
         needed: set[str] = set()
         for item in query.select:
             column = select_columns[item.key]
@@ -134,30 +139,32 @@ class GenericBackend(SQLBackend):
         return frozenset(column.lookup for item in query.select
                          if (column := select_columns[item.key]).is_datetime_column and item.ref.via_kind != "link")
 
-    def project_values(self, query: ListQuery, rows: list[dict[str, Any]], select_columns: dict[str, Column],
+    def project_values(self, query: ListQuery, rows: list[Any], names: list[str], select_columns: dict[str, Column],
                        statement: tuple[statements.Statement, str] | None = None) -> list[Any]:
-        """Pick each output column from a ``values()`` row: a real column, or a key of the JSON data."""
+        """Pick each output column from a row of ``names``: a real column, or a key of the JSON data."""
         zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        pickers = [self._picker(item, select_columns[item.key], zone, statement) for item in query.select]
+        position = {name: i for i, name in enumerate(names)}
+        pickers = [self._picker(item, select_columns[item.key], zone, statement, position) for item in query.select]
         if query.as_dict:
             keys = [item.key for item in query.select]
             return [{key: pick(raw) for key, pick in zip(keys, pickers, strict=True)} for raw in rows]
         return [[pick(raw) for pick in pickers] for raw in rows]
 
     def _picker(self, item: SelectItem, column: Column, zone: Any,
-                statement: tuple[statements.Statement, str] | None):
+                statement: tuple[statements.Statement, str] | None, position: dict[str, int]):
         """A function of a row giving one output value in wire form (``zone``: the time zone datetimes are sent in;
         ``statement``: the one the row came from, its datetime columns unconverted)."""
         ref = item.ref
         fieldtype, fieldname = ref.fieldtype, ref.fieldname
         if column.is_datetime_column and ref.via_kind != "link":
             lookup = column.lookup
+            at = position[lookup]
             text_is_wire = zone is None or str(zone) in _UTC_NAMES
             if statement is not None:
                 convert = statement[0].converter(lookup, statement[1])
 
-            def pick_datetime(raw: dict[str, Any]) -> Any:
-                value = raw.get(lookup)
+            def pick_datetime(raw: list[Any]) -> Any:
+                value = raw[at]
                 if value is None:
                     return None
                 if statement is not None:
@@ -174,12 +181,15 @@ class GenericBackend(SQLBackend):
 
             return pick_datetime
         if ref.via_kind == "child" and fieldname not in _COLUMNS:
-            source = f"_c_{ref.via}__data"
-            return lambda raw: fieldtypes.to_wire(fieldtype, (raw.get(source) or {}).get(fieldname))
+            at = position[f"_c_{ref.via}__data"]
+            return lambda raw: fieldtypes.to_wire(fieldtype, (raw[at] or {}).get(fieldname))
         if ref.via_kind in ("child", "link") or fieldname == "doctype" or fieldname in _COLUMNS:
-            lookup = column.lookup
-            return lambda raw: wire_value(fieldtype, raw.get(lookup))
-        return lambda raw: fieldtypes.to_wire(fieldtype, (raw.get("data") or {}).get(fieldname))
+            at = position[column.lookup]
+            return lambda raw: wire_value(fieldtype, raw[at])
+        at = position["data"]
+        if fieldtype not in fieldtypes.DATETIME_TYPES and fieldtype not in fieldtypes.TIME_TYPES:
+            return lambda raw: (raw[at] or {}).get(fieldname)  # stored as sent (``to_wire`` changes nothing)
+        return lambda raw: fieldtypes.to_wire(fieldtype, (raw[at] or {}).get(fieldname))
 
     # -- single documents -----------------------------------------------------------------------
 
@@ -193,13 +203,13 @@ class GenericBackend(SQLBackend):
 
         def build() -> QuerySet:
             queryset = self.base_queryset(meta).filter(match).order_by("pk")
-            return (queryset.select_for_update() if for_update else queryset).values(*_ROW_FIELDS)
+            return (queryset.select_for_update() if for_update else queryset).values(*_ROW_FIELDS)[:1]
 
-        found = statements.cached(meta, using, ("doc", for_update), build).rows(using, binder.values, start=0,
-                                                                                 length=1)
+        statement = statements.cached(meta, using, ("doc", for_update), build)
+        found = statement.rows(using, binder.values)
         if not found:
             return None
-        row = found[0]
+        row = dict(zip(statement.names, found[0], strict=True))
         doc = _row_to_doc(meta, row)
         if meta.table_fields:
             children: dict[str, list[dict[str, Any]]] = {f.fieldname: [] for f in meta.table_fields}
@@ -212,7 +222,8 @@ class GenericBackend(SQLBackend):
                 return rows.values(*_ROW_FIELDS)
 
             statement = statements.cached(meta, using, ("children",), build_children)
-            for child in statement.rows(using, binder.values, start=0, length=None):
+            for values in statement.rows(using, binder.values):
+                child = dict(zip(statement.names, values, strict=True))
                 if child["parentfield"] in children:
                     children[child["parentfield"]].append(_row_to_doc(child_metas[child["parentfield"]], child))
             doc.update(children)

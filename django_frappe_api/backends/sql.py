@@ -151,6 +151,13 @@ class SQLBackend:
         queryset and every column must be the same SQL whatever the request (a host queryset may not be)."""
         return False
 
+    def queryset(self, query: ListQuery, row_condition: Q | None) -> QuerySet:
+        """The rows a list query selects, filtered and ordered but neither paged nor projected: for a caller
+        that pages and renders rows itself (the admin's changelist)."""
+        queryset, aliases, where = self._filtered(query, row_condition)
+        order_columns = self._order_columns(query, aliases)  # adds the aliases the order needs
+        return self._order(aliases.apply(queryset).filter(where), order_columns)
+
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         if self.reuses_statements(query):
             try:
@@ -209,7 +216,7 @@ class SQLBackend:
         using = router.db_for_read(self.model(query.meta))
         statement = statements.cached(query.meta, using, shape, build, self.raw_columns(query, select_columns))
         rows = statement.rows(using, binder.values, start=query.start, length=query.page_length)
-        return self.project_values(query, rows, select_columns, (statement, using))
+        return self.project_values(query, rows, statement.names, select_columns, (statement, using))
 
     def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
         """Columns ``project_values`` reads as the driver gives them (``statements.Statement.compile``)."""
@@ -220,13 +227,13 @@ class SQLBackend:
         return self.base_queryset(meta).model
 
     def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
-        """The ``values()`` queryset whose rows ``project_values`` turns into the list's rows."""
+        """The ``values_list()`` queryset whose rows ``project_values`` turns into the list's rows."""
         raise NotImplementedError
 
-    def project_values(self, query: ListQuery, rows: list[dict[str, Any]], select_columns: dict[str, Column],
+    def project_values(self, query: ListQuery, rows: list[Any], names: list[str], select_columns: dict[str, Column],
                        statement: tuple[statements.Statement, str] | None = None) -> list[Any]:
-        """The list's rows from ``values()`` rows; ``statement`` (with its alias) when they come from one, whose
-        ``raw_columns`` are then unconverted."""
+        """The list's rows from rows of the columns ``names``; ``statement`` (with its alias) when they come from
+        one, whose ``raw_columns`` are then unconverted."""
         raise NotImplementedError
 
     def _order_columns(self, query: ListQuery, aliases: Aliases) -> list[tuple[Any, bool, bool]]:

@@ -49,7 +49,7 @@ def check_transition(meta: Meta, doc: dict[str, Any], old: int, new: int, user: 
         )
     right = {(0, 1): "submit", (1, 1): "submit", (1, 2): "cancel"}.get((old, new))
     if right:
-        permissions.check_doc_permission(meta, doc["name"], doc.get("owner"), user, right)
+        permissions.check_doc_permission(meta, doc["name"], doc.get("owner"), user, right, doc=doc)
 
 
 def check_update_after_submit(meta: Meta, old: dict[str, Any], new: dict[str, Any], tables: tuple[str, ...]) -> None:

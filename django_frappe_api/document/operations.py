@@ -39,7 +39,7 @@ def get_doc_permissions(doctype: str, name: Any, *, user: Any) -> dict[str, int]
         return {"read": 1, "write": 1}  # Frappe answers this for any child row
     owner = doc.get("owner")
     rights = {
-        right: int(permissions.has_doc_permission(meta, owner, user, right, doc.get("name")))
+        right: int(permissions.has_doc_permission(meta, owner, user, right, doc.get("name"), doc=doc))
         for right in PERMISSION_RIGHTS
     }
     if not meta.is_submittable:

@@ -17,6 +17,7 @@ from ..conf import api_settings
 from ..cursor import encode_cursor
 from ..field_access import FieldAccess
 from ..filters import load_json_param
+from ..match_conditions import row_condition
 from ..meta import FieldMeta, Meta, get_meta
 from ..params import ListRequest, sql_integer
 from ..query import ListQuery
@@ -88,9 +89,9 @@ class _ListRun:
         fields, self.tables, self.added_name = _split_table_fields(meta, request.fields, access.readable(meta))
         self.query = ListQuery.from_request(meta, dataclasses.replace(request, fields=fields), access)
         self.backend = get_backend(meta)
-        self.row_condition = None if meta.istable else permissions.list_condition(
-            self.perm_meta, user, self.backend.owner_lookup(meta), self.backend.name_lookup(meta)
-        )
+        self.row_condition = None if meta.istable else row_condition(
+            self.perm_meta, user, self.backend, reference_doctype=request.reference_doctype,
+            ignore_user_permissions=request.ignore_user_permissions)
 
     def rows(self) -> list[Any]:
         meta, query = self.meta, self.query
@@ -189,10 +190,10 @@ def get_count(doctype: str, request: ListRequest | None = None, *, user: Any, **
     permissions.check_doctype_permission(perm_meta, user, "read")
     query = ListQuery.from_request(meta, request.conditions_only(), FieldAccess(user, meta, perm_meta))
     backend = get_backend(meta)
-    row_condition = None if meta.istable else permissions.list_condition(
-        perm_meta, user, backend.owner_lookup(meta), backend.name_lookup(meta)
-    )
-    return backend.get_count(query, row_condition, distinct=request.distinct, limit=limit,
+    condition = None if meta.istable else row_condition(
+        perm_meta, user, backend, reference_doctype=request.reference_doctype,
+        ignore_user_permissions=request.ignore_user_permissions)
+    return backend.get_count(query, condition, distinct=request.distinct, limit=limit,
                              timeout_ms=request.count_timeout_ms)
 
 
@@ -250,7 +251,7 @@ def check_doc(meta: Meta, doc: dict[str, Any], user: Any, right: str) -> Meta:
     if meta.istable:
         parent_meta = permissions.permission_meta(meta, doc.get("parenttype"))
         parent = load_doc(parent_meta, doc.get("parent"))
-        permissions.check_doc_permission(parent_meta, parent["name"], parent.get("owner"), user, right)
+        permissions.check_doc_permission(parent_meta, parent["name"], parent.get("owner"), user, right, doc=parent)
         return parent_meta
-    permissions.check_doc_permission(meta, doc["name"], doc.get("owner"), user, right)
+    permissions.check_doc_permission(meta, doc["name"], doc.get("owner"), user, right, doc=doc)
     return meta

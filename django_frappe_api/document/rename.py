@@ -30,7 +30,7 @@ def rename_doc(doctype: str, old: Any, new: Any, *, merge: bool = False, user: A
         raise exceptions.ValidationError(f"{meta.name} {new} does not exist, select a new target to merge")
     if not merge and exists:
         raise exceptions.ValidationError(f"Another {meta.name} with name {new} exists, select another name")
-    if not permissions.has_doc_permission(meta, stored.get("owner"), user, "write"):
+    if not permissions.has_doc_permission(meta, stored.get("owner"), user, "write", doc=stored):
         raise exceptions.ValidationError("You need write permission to rename")
     # Only JSON-stored documents can change their key; a model's primary key is the host's business.
     if not meta.allow_rename or meta.backend != "generic" or meta.issingle or meta.istable:

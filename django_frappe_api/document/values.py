@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .. import exceptions, fieldtypes, naming, nul_bytes, passwords, permissions
+from .. import exceptions, fieldtypes, naming, nul_bytes, passwords, permissions, user_permissions
 from ..meta import FieldMeta, Meta, get_meta
 
 # Payload keys that never become field values.
@@ -23,6 +23,9 @@ def new_doc(meta: Meta, *, user: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {"doctype": meta.name, "docstatus": 0, "idx": 0}
     for field in meta.data_fields:
         doc[field.fieldname] = default_value(field, user)
+        if field.fieldtype == "Link" and not field.properties.get("ignore_user_permissions"):
+            # A User Permission's default (or only) value comes before the field's own default, as in Frappe.
+            doc[field.fieldname] = user_permissions.user_default(meta, field.options, user) or doc[field.fieldname]
     for table in meta.table_fields:
         doc[table.fieldname] = []
     return doc

@@ -5,4 +5,17 @@ Usage: importing this package (done by ``FrappeApiConfig.ready()``) registers th
 
 from __future__ import annotations
 
-from . import auth, client, desk, files, form, password_reset, passwords, session  # noqa: F401
+from . import (  # noqa: F401
+    assign_to,
+    auth,
+    client,
+    desk,
+    files,
+    form,
+    password_reset,
+    passwords,
+    session,
+    share,
+    tags,
+    user_permission,
+)

@@ -64,7 +64,7 @@ def _check_read(doctype: str, user: Any, parent: str | None = None) -> None:
         raise exceptions.PermissionError(f"No permission for {meta.name}")
 
 
-@whitelist(name="frappe.client.get_list")
+@whitelist(name="frappe.client.get_list", read_only=True)
 def get_list(
     request: Any,
     doctype: str,
@@ -91,13 +91,13 @@ def get_list(
     return rows
 
 
-@whitelist(name="frappe.client.get_count")
+@whitelist(name="frappe.client.get_count", read_only=True)
 def get_count(request: Any, doctype: str, filters: Any = None, debug: Any = False, cache: Any = False) -> int:
     """Number of readable rows matching ``filters`` (a plain string is a document name)."""
     return document.get_count(doctype, ListRequest(filters=_name_filters(filters)), user=request.user)
 
 
-@whitelist(name="frappe.client.get")
+@whitelist(name="frappe.client.get", read_only=True)
 def get(request: Any, doctype: str, name: Any = None, filters: Any = None, parent: str | None = None) -> dict:
     """A document with nulls, by ``name``, by ``filters`` (first match) or, for a Single, by DocType."""
     if name not in (None, ""):
@@ -148,7 +148,7 @@ def get_values(
     return rows[0] if len(fields) > 1 else rows[0][0]
 
 
-@whitelist(name="frappe.client.get_value")
+@whitelist(name="frappe.client.get_value", read_only=True)
 def get_value(
     request: Any, doctype: str, fieldname: Any, filters: Any = None, as_dict: Any = True, debug: Any = False,
     parent: str | None = None,

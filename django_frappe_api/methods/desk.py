@@ -256,8 +256,8 @@ def search_link(
 
     The same search as ``GET /api/v2/doctype/<dt>/search`` (``search.py``); a custom ``query`` is a
     registered whitelisted function called with Frappe's arguments. ``reference_doctype`` must be a
-    DocType and reaches the custom query; ``ignore_user_permissions`` is accepted and changes nothing,
-    since this app has no User Permissions yet and role permissions always apply.
+    DocType; it picks the User Permissions that apply and reaches the custom query. ``ignore_user_permissions``
+    is honoured only for a Link field of ``reference_doctype`` marked so (``search.search_link``).
     """
     meta = get_meta(doctype)
     txt = (txt or "").strip()
@@ -266,7 +266,9 @@ def search_link(
     reference_doctype = search.check_reference_doctype(reference_doctype)
     page_length = fieldtypes.cint(page_length) or search.DEFAULT_LIMIT
     if not query:
-        return search.search_link(meta.name, txt, user=request.user, filters=filters, limit=page_length)
+        return search.search_link(meta.name, txt, user=request.user, filters=filters, limit=page_length,
+                                  reference_doctype=reference_doctype,
+                                  ignore_user_permissions=fieldtypes.sbool(ignore_user_permissions) is True)
     return search.run_custom_query(query, meta, txt, request=request, searchfield=searchfield or "name",
                                    limit=page_length, filters=filters, reference_doctype=reference_doctype)
 

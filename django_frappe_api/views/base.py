@@ -74,6 +74,7 @@ class FrappeViewSet(ViewSet):
         method_response.reset()
         meta.settle_pending(rolled_back=False)  # changes made before this request are not its to undo
         read_only = request.method in ("GET", "HEAD", "QUERY")
+        self.kwargs = kwargs  # as DRF sets it, for reads_from_replica
         if read_only and self.reads_from_replica(request):
             with routers.read_only():
                 if transaction.get_connection().in_atomic_block:  # the host's ATOMIC_REQUESTS, a test

@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 
 from .. import document, document_methods, exceptions, fieldtypes, parsers, rpc
 from ..params import ListRequest
+from ..registry import method_registry
 from ..serialization import strip_nulls
 from .base import FrappeViewSet
 
@@ -75,6 +76,11 @@ class MethodViewSet(FrappeViewSet):
 
     api_version = "v1"
     result_key = "message"
+
+    def reads_from_replica(self, request) -> bool:
+        # Methods whitelisted as read-only (frappe.client.get_list, get, ...) only read.
+        name = self.kwargs.get("method", "")
+        return method_registry.is_registered(name) and method_registry.get(name).read_only
 
     def call(self, request, method: str):
         result = rpc.call(method, self.form, request=request)

@@ -33,6 +33,7 @@ from ..filters import load_json_param
 from ..hooks import controller_registry
 from ..meta import get_meta
 from ..params import ListRequest
+from ..registry import method_registry
 from ..serialization import doc_as_dict, strip_nulls
 from .base import FrappeViewSet
 
@@ -171,7 +172,9 @@ class DocTypeViewSet(V2ViewSet):
                                            reference_doctype=reference_doctype, api_version="v2")
         else:
             rows = search.search_link(doctype, txt, user=request.user, filters=form.get("filters"), start=start,
-                                      limit=limit)
+                                      limit=limit, reference_doctype=reference_doctype,
+                                      ignore_user_permissions=fieldtypes.sbool(form.get("ignore_user_permissions"))
+                                      is True)
         response = self.respond(rows)
         response["Cache-Control"] = search.CACHE_CONTROL
         return response
@@ -179,6 +182,13 @@ class DocTypeViewSet(V2ViewSet):
 
 class MethodViewSet(V2ViewSet):
     """``/method/<dotted.path>``, ``/method/<doctype>/<function>``, ``run_doc_method`` and the bulk methods."""
+
+    def reads_from_replica(self, request) -> bool:
+        # Methods whitelisted as read-only (frappe.client.get_list, get, ...) only read.
+        if self.action_map.get(request.method.lower()) != "call":
+            return False
+        name = self.kwargs.get("method", "")
+        return method_registry.is_registered(name) and method_registry.get(name).read_only
 
     def call(self, request, method: str):
         result = rpc.call(method, self.form, request=request, http_method=_verb(request), api_version="v2")

@@ -18,7 +18,7 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in ("1", "true", "yes")
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "django_frappe_api.apps.FrappeAdminConfig",  # django.contrib.admin with a section per DocType
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +67,18 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE",
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
+# A cache every server process shares: metas, users, roles and API keys are kept in it under version stamps, so
+# a warm request spends no query on them, and a change made through one process is seen at once by the others.
+# REDIS_URL (redis://127.0.0.1:6379/0) selects Redis, for several hosts; otherwise a directory shared by the
+# processes of this host. Sessions are kept there too, written through to the database.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / "cache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTHENTICATION_BACKENDS = ["django_frappe_api.auth_backend.CachedModelBackend"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "static/"

@@ -148,6 +148,8 @@ def test_search_needs_every_word(admin_client, registered):
         {"type": "method", "kind": "rpc", "path": "shop.stock.reserve", "allow_guest": False,
          "description": "Reserve stock for an item."}]}
     assert doctype["results"] == [
+        {"type": "method", "kind": "rpc", "path": "frappe.desk.form.assign_to.close", "allow_guest": False,
+         "description": "The assignee completes their ToDo (Closed); the remaining assignments."},
         {"type": "method", "kind": "doctype", "doctype": "ToDo", "method": "close", "description": "Close the ToDo."}]
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "example_project"
 JS_DIR = Path(__file__).resolve().parent / "js"
+_MANAGE = [sys.executable, str(EXAMPLE / "manage.py")]
 
 
 def _suite_database_is_sqlite() -> bool:
@@ -49,39 +51,54 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise RuntimeError("example project did not answer /api/method/ping in time")
 
 
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Iterator[str]:
-    """Base URL of the running example project (Administrator/admin, demo DocTypes)."""
-    if not _suite_database_is_sqlite():
-        pytest.skip("client flows run against the example project once per CI run, on the SQLite suite")
-    workdir = tmp_path_factory.mktemp("example_site")
+def prepared_site(workdir: Path) -> dict[str, str]:
+    """A fresh example project in ``workdir`` (``demo_setup`` run); returns the environment that serves it."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'site.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_CACHE_DIR": str(workdir / "cache"),
         "DJANGO_DEBUG": "1",
         "FRAPPE_ADMIN_PASSWORD": "admin",
         "PYTHONUNBUFFERED": "1",
         "DJANGO_SETTINGS_MODULE": "example_project.settings",  # not the suite's settings pytest exported
     }
-    manage = [sys.executable, str(EXAMPLE / "manage.py")]
-    setup = subprocess.run([*manage, "demo_setup"], cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=300)
+    setup = subprocess.run([*_MANAGE, "demo_setup"], cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=300)
     if setup.returncode:
         raise RuntimeError(f"demo_setup failed:\n{setup.stdout}{setup.stderr}")
+    return env
+
+
+@contextmanager
+def served(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """One ``runserver`` process of the prepared site, on a free port; yields its base URL."""
     port = _free_port()
-    log = (workdir / "server.log").open("w")
-    process = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=EXAMPLE, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*_MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=EXAMPLE, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def skip_unless_sqlite_suite() -> None:
+    if not _suite_database_is_sqlite():
+        pytest.skip("the example project is served once per CI run, on the SQLite suite")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Iterator[str]:
+    """Base URL of the running example project (Administrator/admin, demo DocTypes)."""
+    skip_unless_sqlite_suite()
+    workdir = tmp_path_factory.mktemp("example_site")
+    with served(prepared_site(workdir), workdir / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="session")

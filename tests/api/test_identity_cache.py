@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from django_frappe_api import role_cache
+from django_frappe_api import identity_cache
 from django_frappe_api.models import ApiKey
 from tests.factories import UserFactory, make_doctype
 
@@ -71,11 +71,11 @@ def test_a_change_made_by_another_process_is_seen_through_the_shared_stamp(reade
     assert client.get(PATH).status_code == 200
     user.groups.through.objects.filter(user=user).delete()  # no signal here: as if done elsewhere
     assert client.get(PATH).status_code == 200  # this cache has not been told yet
-    cache.set(role_cache.STAMP_KEY, "changed-elsewhere", None)
+    cache.set(identity_cache.STAMP_KEY, "changed-elsewhere", None)
     assert client.get(PATH).status_code == 403
 
 
 def test_users_not_marked_by_authentication_are_read_from_the_database(memo, django_assert_num_queries):
     user = UserFactory(roles=["Memo Reader"])
     with django_assert_num_queries(1):
-        assert role_cache.group_names(user) == ("Memo Reader",)
+        assert identity_cache.group_names(user) == ("Memo Reader",)
