@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -205,19 +206,21 @@ def get_meta(doctype: str) -> Meta:
         built = builder(doctype)
         if built is not None:
             return built
-    cache, key, stamp_key = _cache(), _cache_key(doctype), _stamp_key(doctype)
-    memo = _pending.stamps  # the stamps this request has read, None outside a request
-    stamp = memo.get(doctype) if memo is not None else None
+    cache = _cache()
+    seen = _pending.stamps  # the stamps this request has read, None outside a request
+    stamp = seen.get(doctype) if seen is not None else None
     if stamp is None:
+        stamp_key = _stamp_key(doctype)
         stamp = cache.get(stamp_key)
         if stamp is None:  # first read since a restart or an eviction of the stamp
             cache.add(stamp_key, secrets.token_hex(8), api_settings.META_CACHE_TIMEOUT)
             stamp = cache.get(stamp_key)
-        if memo is not None and stamp is not None:
-            memo[doctype] = stamp
+        if seen is not None and stamp is not None:
+            seen[doctype] = stamp
     local = _process_metas.get(doctype)
     if stamp is not None and local is not None and local[0] == stamp:
         return local[1]
+    key = _cache_key(doctype)
     entry = cache.get(key)
     if stamp is not None and isinstance(entry, tuple) and entry[0] == stamp:
         meta = entry[1]
@@ -286,7 +289,39 @@ def _cache_key(doctype: str) -> str:
 
 
 def _stamp_key(doctype: str) -> str:
-    return STAMP_PREFIX + quote(doctype, safe="")
+    key = _stamp_keys.get(doctype)
+    if key is None:
+        key = _stamp_keys[doctype] = STAMP_PREFIX + quote(doctype, safe="")
+    return key
+
+
+_stamp_keys: dict[str, str] = {}  # quoting a name per request cost more than reading its stamp
+
+
+class _Memos(threading.local):
+    """Per thread: id(Meta) -> (weak reference to it, {namespace: dict}) (see ``memo``)."""
+
+    def __init__(self) -> None:
+        self.by_meta: dict[int, tuple[weakref.ref, dict[str, dict[Any, Any]]]] = {}
+
+
+_memos = _Memos()
+_MEMO_SIZE = 256
+
+
+def memo(meta: Meta, namespace: str) -> dict[Any, Any]:
+    """A dict kept with one Meta object for values computed from it alone (compiled statements, parsed
+    ``fields``, rights per set of roles): a changed DocType is a new Meta, so its memos start empty and the old
+    ones go with the old Meta. Per thread, and cleared when it holds ``_MEMO_SIZE`` entries."""
+    entry = _memos.by_meta.get(id(meta))
+    if entry is None or entry[0]() is not meta:
+        for stale in [key for key, (ref, _) in _memos.by_meta.items() if ref() is None]:
+            del _memos.by_meta[stale]
+        entry = _memos.by_meta[id(meta)] = (weakref.ref(meta), {})
+    found = entry[1].get(namespace)
+    if found is None or len(found) >= _MEMO_SIZE:
+        found = entry[1][namespace] = {}
+    return found
 
 
 # DocType name -> (stamp it was read under, Meta): the metas this process has read.

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import exceptions, identity_cache, shares, user_permissions
-from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta
+from .meta import PERMISSION_RIGHTS, Meta, PermRule, get_meta, memo
 
 GUEST = "Guest"
 ADMINISTRATOR_ROLE = "Administrator"
@@ -97,6 +97,15 @@ def get_rights(meta: Meta, user: Any) -> dict[str, str | None]:
         return {right: "all" for right in PERMISSION_RIGHTS}
     if meta.model_label and not meta.permissions:
         return _model_permission_rights(meta, user)
+    by_roles = memo(meta, "rights")  # a function of the DocPerm rows and the roles alone
+    roles = get_roles(user)
+    found = by_roles.get(roles)
+    if found is None:
+        found = by_roles[roles] = _rights_of_roles(meta, user)
+    return dict(found)
+
+
+def _rights_of_roles(meta: Meta, user: Any) -> dict[str, str | None]:
     rights: dict[str, str | None] = {}
     rules = _rules(meta, user)
     for right in PERMISSION_RIGHTS:

@@ -16,8 +16,6 @@ permlevel are dropped from ``fields`` and refused (403) in aggregates, filters, 
 from __future__ import annotations
 
 import re
-import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +24,7 @@ from .cursor import Keyset
 from .field_access import FieldAccess
 from .field_refs import FieldRef, FieldResolver, FilterItem
 from .filters import load_json_param, parse_filters
-from .meta import Meta
+from .meta import Meta, memo
 from .params import ListRequest, page_size, sql_integer
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
@@ -140,17 +138,6 @@ def _check_keyset(order: list[OrderItem], grouped: bool) -> None:
             )
 
 
-class _ParsedFields(threading.local):
-    """Per thread: id(Meta) -> (weak reference to it, {(fields text, readable fields): parse_fields result})."""
-
-    def __init__(self) -> None:
-        self.by_meta: dict[int, tuple[weakref.ref, dict[Any, tuple[tuple[SelectItem, ...], bool]]]] = {}
-
-
-_parsed = _ParsedFields()
-_MAX_PARSED = 256
-
-
 def _parsed_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
     """``parse_fields``, remembered per Meta for a ``fields`` text naming only the DocType's own fields.
 
@@ -162,17 +149,11 @@ def _parsed_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectIte
     meta, access = resolver.meta, resolver.access
     readable = None if access is None else access.readable(meta)
     key = (fields, access is None, None if readable is None else frozenset(readable))
-    entry = _parsed.by_meta.get(id(meta))
-    if entry is None or entry[0]() is not meta:
-        for stale in [k for k, (ref, _) in _parsed.by_meta.items() if ref() is None]:
-            del _parsed.by_meta[stale]
-        entry = _parsed.by_meta[id(meta)] = (weakref.ref(meta), {})
-    found = entry[1].get(key)
+    parsed = memo(meta, "fields")
+    found = parsed.get(key)
     if found is None:
         select, distinct = parse_fields(fields, resolver)
-        if len(entry[1]) >= _MAX_PARSED:
-            entry[1].clear()
-        found = entry[1][key] = (tuple(select), distinct)
+        found = parsed[key] = (tuple(select), distinct)
     return list(found[0]), found[1]
 
 

@@ -216,10 +216,10 @@ class GenericBackend(SQLBackend):
 
         def build() -> QuerySet:
             queryset = self.base_queryset(meta).filter(match).order_by("pk")
-            return (queryset.select_for_update() if for_update else queryset).values(*_ROW_FIELDS)
+            return (queryset.select_for_update() if for_update else queryset).values(*_ROW_FIELDS)[:1]
 
         statement = statements.cached(meta, using, ("doc", for_update), build)
-        found = statement.rows(using, binder.values, start=0, length=1)
+        found = statement.rows(using, binder.values)
         if not found:
             return None
         row = dict(zip(statement.names, found[0], strict=True))
@@ -235,7 +235,7 @@ class GenericBackend(SQLBackend):
                 return rows.values(*_ROW_FIELDS)
 
             statement = statements.cached(meta, using, ("children",), build_children)
-            for values in statement.rows(using, binder.values, start=0, length=None):
+            for values in statement.rows(using, binder.values):
                 child = dict(zip(statement.names, values, strict=True))
                 if child["parentfield"] in children:
                     children[child["parentfield"]].append(_row_to_doc(child_metas[child["parentfield"]], child))

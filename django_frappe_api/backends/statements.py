@@ -17,14 +17,12 @@ shape. Any value that is not a ``Param`` (a user name in an ``if_owner`` conditi
 shape as it is, so a statement is only ever reused for a request that would have compiled to the same
 SQL. Paging is bound too: ``LIMIT``/``OFFSET`` are appended as parameters.
 
-Statements are kept per database connection and per ``Meta`` object: a changed DocType is a new Meta,
-whose statements start empty, and each thread's connection compiles its own.
+Statements are kept with the ``Meta`` object, per thread (so per connection), at most 256 per DocType
+(``meta.memo``): a changed DocType is a new Meta, whose statements start empty.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +31,11 @@ from django.db import connections
 from django.db.models import DateTimeField, Expression, Field, FloatField, IntegerField, Q, QuerySet, TextField
 from django.utils.datastructures import OrderedSet
 
+from ..meta import memo
+
 # Backends whose LIKE treats a backslash as an escape character by default (see lookups.FrappeLike).
 _BACKSLASH_ESCAPES = frozenset({"postgresql", "mysql"})
 _INT64 = (-(2**63), 2**63 - 1)
-_MAX_STATEMENTS = 256  # per Meta and connection: shapes are few, a flood of distinct ones is bounded
 
 
 class Uncacheable(Exception):
@@ -132,11 +131,11 @@ def q_signature(q: Q) -> tuple[Any, ...]:
     for child in q.children:
         if isinstance(child, Q):
             children.append(q_signature(child))
-        elif not isinstance(child, tuple):  # an expression (a row condition's lookup on a JSON key, say)
-            raise Uncacheable(type(child).__name__)
-        else:
+        elif isinstance(child, tuple) and len(child) == 2:
             lookup, value = child
             children.append((lookup, _value_signature(value)))
+        else:
+            raise Uncacheable(type(child).__name__)  # an expression (Exists, a subquery): its SQL is not a shape
     return (q.connector, q.negated, tuple(children))
 
 
@@ -158,6 +157,7 @@ class Statement:
         self.sql, self.params, self.names, self.converters = sql, params, names, converters
         self.limit_clause, self.no_limit, self.empty = limit_clause, no_limit, empty
         self.raw_converters: dict[int, Any] = {}
+        self.paged = False  # compiled with its LIMIT (a locking read: FOR UPDATE must come after it)
 
     def converter(self, name: str, using: str) -> Callable[[Any], Any]:
         """The database converters of column ``name`` (one left raw by ``compile``), as one function."""
@@ -173,8 +173,8 @@ class Statement:
 
     @classmethod
     def compile(cls, queryset: QuerySet, raw: frozenset[str] = frozenset()) -> Statement:
-        """Compile an unsliced queryset of ``values()``; paging is added per run. Columns named in ``raw`` are
-        returned as the database driver gives them (``convert`` applies their converters on demand)."""
+        """Compile a queryset of ``values_list()``: unsliced, paging is added per run; sliced, it keeps its page.
+        Columns named in ``raw`` are returned as the database driver gives them (see ``converter``)."""
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         connection = compiler.connection
@@ -196,15 +196,19 @@ class Statement:
         statement = cls(sql, list(params), names,
                         {k: v for k, v in converters.items() if k not in raw_positions}, limit_clause, no_limit)
         statement.raw_converters = {k: v for k, v in converters.items() if k in raw_positions}
+        statement.paged = query.is_sliced
         return statement
 
-    def rows(self, using: str, values: list[Any], *, start: int, length: int | None) -> list[list[Any]]:
-        """Run with this request's values and page; each row a list in the order of ``names``."""
+    def rows(self, using: str, values: list[Any], *, start: int = 0, length: int | None = None) -> list[list[Any]]:
+        """Run with this request's values and page (a statement compiled from a sliced queryset keeps its own
+        page); each row a list in the order of ``names``."""
         if self.empty:
             return []
         connection = connections[using]
         params = [p.adapt(values[p.slot], connection) if isinstance(p, _Marker) else p for p in self.params]
-        if self.no_limit is None:  # PostgreSQL: OFFSET alone, or LIMIT first
+        if self.paged:
+            sql = self.sql
+        elif self.no_limit is None:  # PostgreSQL: OFFSET alone, or LIMIT first
             sql = self.sql + (" LIMIT %s OFFSET %s" if length else " OFFSET %s")
             params += [length, start] if length else [start]
         else:
@@ -226,41 +230,13 @@ class Statement:
         return result
 
 
-class _Statements(threading.local):
-    """Per thread (so per connection): Meta -> {(alias, shape): Statement}."""
-
-    def __init__(self) -> None:
-        self.by_meta: dict[int, tuple[weakref.ref, dict[Any, Statement]]] = {}
-
-
-_statements = _Statements()
-
-
 def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet], raw: frozenset[str] = frozenset(),
            ) -> Statement:
     """The statement of ``shape`` for ``meta`` on ``using``, compiled from ``build()`` the first time (``raw``:
-    see ``Statement.compile``)."""
-    entry = _statements.by_meta.get(id(meta))
-    if entry is None or entry[0]() is not meta:
-        _forget_dead()
-        entry = (weakref.ref(meta), {})
-        _statements.by_meta[id(meta)] = entry
-    statements = entry[1]
+    see ``Statement.compile``). Kept with the Meta, per thread (so per connection)."""
+    statements = memo(meta, "statements")
     key = (using, shape)
     statement = statements.get(key)
     if statement is None:
-        if len(statements) >= _MAX_STATEMENTS:
-            statements.clear()
         statement = statements[key] = Statement.compile(build(), raw)
     return statement
-
-
-def _forget_dead() -> None:
-    dead = [key for key, (ref, _) in _statements.by_meta.items() if ref() is None]
-    for key in dead:
-        del _statements.by_meta[key]
-
-
-def clear() -> None:
-    """Forget every statement of this thread (tests that change database settings)."""
-    _statements.by_meta.clear()
