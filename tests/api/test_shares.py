@@ -32,7 +32,8 @@ def deals(admin_user, monkeypatch):
 
 def login(username: str, roles: list[str]) -> APIClient:
     client = APIClient()
-    client.force_login(UserFactory(username=username, roles=roles))
+    client.force_login(UserFactory(username=username, roles=roles, first_name=username.split("@")[0].title(),
+                                   last_name=""))
     return client
 
 
@@ -79,6 +80,12 @@ def test_write_share_lets_the_user_save_and_removing_takes_everything_back(bob, 
     assert (response.status_code, response.json()["data"]["title"]) == (200, "changed")
     response = jane.post(SHARE + "remove", {"doctype": "Deal", "name": "D2", "user": BOB}, format="json")
     assert (response.status_code, response.json()) == (200, {})
+    assert document.get_all("Comment", fields=["comment_type", "content", "reference_name", "comment_email"],
+                            order_by="comment_type asc") == [
+        {"comment_type": "Shared", "content": "Jane shared this document with Bob", "reference_name": "D2",
+         "comment_email": JANE},
+        {"comment_type": "Unshared", "content": "Jane un-shared this document with Bob", "reference_name": "D2",
+         "comment_email": JANE}]
     assert bob.get("/api/resource/Deal/D2").status_code == 403
     assert bob.get("/api/resource/Deal").status_code == 403
 
