@@ -35,9 +35,10 @@ DOCTYPE = "Scale Item"
 STATUSES = ("Open", "Closed", "Replied", "Cancelled")
 
 
-def configure(database: str, name: str) -> None:
+def configure(database: str, name: str, keep: bool) -> None:
     if database == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='scale-')}/scale.sqlite3"
+        folder = tempfile.gettempdir() if keep else tempfile.mkdtemp(prefix="scale-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/{name}.sqlite3"
     elif database in ENGINES:
         os.environ["DATABASE_URL"] = ENGINES[database].format(name=name)
     elif database:
@@ -56,19 +57,22 @@ def main() -> None:
     parser.add_argument("--name", default="scale", help="database name on postgres/mysql")
     parser.add_argument("--repeat", type=int, default=7, help="warm runs per query (median)")
     parser.add_argument("--no-explain", dest="explain", action="store_false")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the rows an earlier --keep run left (SQLite: a file in the temp directory)")
     args = parser.parse_args()
-    configure(args.database or ("" if os.environ.get("DATABASE_URL") else "sqlite"), args.name)
+    configure(args.database or ("" if os.environ.get("DATABASE_URL") else "sqlite"), args.name, args.keep)
     # After django.setup(): the app's modules need the settings.
     from benchmarks.scale_queries import Bench
 
-    bench = Bench()
+    bench = Bench(keep=args.keep)
     sizes = sorted(int(n) for n in args.rows.split(","))
     results: dict[int, dict[str, tuple[float, float]]] = {}
     for n in sizes:
         started = time.perf_counter()
         bench.load(n)
         print(f"# {n:,} rows loaded in {time.perf_counter() - started:.1f} s", flush=True)
-        results[n] = {label: (_median(app, args.repeat), _median(real, args.repeat))
+        results[n] = {label: (_median(app, args.repeat), _median(real, args.repeat),
+                              _median(bench.sql_of(app), args.repeat), _median(bench.sql_of(real), args.repeat))
                       for label, app, real in bench.queries(n)}
     _table(bench.vendor, sizes, results)
     if args.explain:
@@ -86,18 +90,24 @@ def _median(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(timings)
 
 
-def _table(vendor: str, sizes: list[int], results: dict[int, dict[str, tuple[float, float]]]) -> None:
+def _table(vendor: str, sizes: list[int], results: dict[int, dict[str, tuple[float, ...]]]) -> None:
+    """Per N: the in-app time against real columns, then the SQL alone (the app's statement run on a raw cursor)."""
     smallest = sizes[0]
-    header = " | ".join(f"{n:,}: app ms (real ms, ratio)" for n in sizes)
-    print(f"\n{vendor}\n| query | {header} | growth {smallest:,} -> {sizes[-1]:,} |")
+    header = " | ".join(f"{n:,}: app ms (real ms, ratio); SQL ms (real SQL ms, ratio)" for n in sizes)
+    print(f"\n{vendor}\n| query | {header} | growth {smallest:,} -> {sizes[-1]:,}: app; SQL |")
     print("|---|" + "---|" * (len(sizes) + 1))
     for label in results[smallest]:
         cells = []
         for n in sizes:
-            app, real = results[n][label]
-            cells.append(f"{app:.2f} ({real:.2f}, {app / real if real else float('inf'):.1f}x)")
-        growth = results[sizes[-1]][label][0] / results[smallest][label][0]
-        print(f"| {label} | {' | '.join(cells)} | {growth:.1f}x |")
+            app, real, app_sql, real_sql = results[n][label]
+            cells.append(f"{app:.2f} ({real:.2f}, {_ratio(app, real)}); {app_sql:.2f} ({real_sql:.2f}, "
+                         f"{_ratio(app_sql, real_sql)})")
+        first, last = results[smallest][label], results[sizes[-1]][label]
+        print(f"| {label} | {' | '.join(cells)} | {_ratio(last[0], first[0])}; {_ratio(last[2], first[2])} |")
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b else "-"
 
 
 if __name__ == "__main__":

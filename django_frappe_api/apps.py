@@ -1,10 +1,12 @@
-"""App configuration: registers lookups, built-in methods and the host's ``frappe_api`` modules."""
+"""App configuration: registers lookups, built-in methods and the host's ``frappe_api`` modules; the admin's
+configuration with a section per DocType (``FrappeAdminConfig``)."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
@@ -58,3 +60,11 @@ class FrappeApiConfig(AppConfig):
             from .backends.orm.identity import register_identity_doctypes
 
             register_identity_doctypes()
+
+
+class FrappeAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with ``FrappeAdminSite`` as ``admin.site``: install it in its place to get a
+    section per DocType (``django_frappe_api.admin.site``)."""
+
+    default = False  # never picked for "django_frappe_api" itself
+    default_site = "django_frappe_api.admin.site.FrappeAdminSite"

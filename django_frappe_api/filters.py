@@ -173,9 +173,17 @@ def condition_q(column: Column, operator: str, value: Any, bind: Binder | None =
     q = ~positive if negate else positive
     if fieldtype in fieldtypes.NUMERIC_TYPES:
         # Numeric columns are compared directly: NULL never matches (Frappe adds no IFNULL).
-        return q & Q(**{f"{column.lookup}__isnull": False})
+        return _not_null(q, column, negate, operand)
     if _fallback_matches(fieldtype, operator, operand):
         return q | Q(**{f"{column.lookup}__isnull": True})
+    return _not_null(q, column, negate, operand)
+
+
+def _not_null(q: Q, column: Column, negate: bool, operand: Any) -> Q:
+    """``q`` without NULLs. A comparison with a value is never true on NULL, so only a negated one (which
+    Django lets NULL through) needs ``IS NOT NULL``: a second copy of a JSON expression costs every row."""
+    if not negate and operand is not None:
+        return q
     return q & Q(**{f"{column.lookup}__isnull": False})
 
 

@@ -195,8 +195,9 @@ class Document(StandardFieldsMixin):
             models.UniqueConstraint(fields=["doctype", "name"], name="frappe_document_unique_name"),
         ]
         indexes = [
-            models.Index(fields=["doctype", "creation"], name="frappe_doc_creation_idx"),
-            models.Index(fields=["doctype", "modified"], name="frappe_doc_modified_idx"),
+            # `name` last: the tie-breaker of a keyset page, so `modified desc, name desc` needs no sort.
+            models.Index(fields=["doctype", "creation", "name"], name="frappe_doc_creation_name"),
+            models.Index(fields=["doctype", "modified", "name"], name="frappe_doc_modified_name"),
             models.Index(fields=["parent_document", "parentfield", "idx"], name="frappe_doc_children_idx"),
             models.Index(fields=["doctype", "owner"], name="frappe_doc_owner_idx"),
         ]

@@ -23,7 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "django_frappe_api.apps.FrappeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -10,7 +10,8 @@ A definition is no document of a Meta, so this backend answers whole requests wi
 select, filter and sort on the DocType table's columns only, ``*`` is all of them, the order defaults to
 ``modified desc``, ``group_by`` is ignored and ``distinct`` refused. Reads are open to logged-in users (every
 client needs meta); creating, changing and removing a DocType needs the System Manager role. A DocType with
-documents cannot be removed, as in Frappe.
+documents cannot be removed, as in Frappe. A definition read or saved here carries
+``__onload.indexed_fields``: the fields the database holds an index for.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..meta import Meta
 from ..models import DocType, Document
 from ..params import ListRequest, page_size, sql_integer
 from ..serialization import wire_datetime
+from . import indexes
 
 DOCTYPE = "DocType"
 # Found only by ``whole_request_backend``: ``get_meta("DocType")`` stays unknown to every other caller.
@@ -66,7 +68,7 @@ class DocTypeBackend:
 
     def serve_get(self, name: Any, *, user: Any) -> dict[str, Any]:
         _check_read(user)
-        return doctype_as_dict(_load(name))
+        return _answer(_load(name))
 
     def serve_list(self, request: ListRequest, *, user: Any) -> list[Any]:
         if request.distinct:
@@ -82,14 +84,14 @@ class DocTypeBackend:
                 f"{DOCTYPE} <strong>{name}</strong> already exists", title="Duplicate Name"
             )
         row = save_definition(values, user=permissions.user_id(user))
-        return doctype_as_dict(row)
+        return _answer(row)
 
     def serve_update(self, name: Any, values: dict[str, Any], *, user: Any) -> dict[str, Any]:
         _check_write(user, "write")
         current = doctype_as_dict(_load(name))
         merged = {**current, **{k: v for k, v in values.items() if k != "name"}, "name": name}
         row = save_definition(merged, user=permissions.user_id(user))
-        return doctype_as_dict(row)
+        return _answer(row)
 
     def serve_delete(self, name: Any, *, user: Any) -> None:
         _check_write(user, "delete")
@@ -97,6 +99,12 @@ class DocTypeBackend:
 
 
 doctype_backend = DocTypeBackend()
+
+
+def _answer(row: DocType) -> dict[str, Any]:
+    """A definition as clients read it, with the fields the database has an index for (``backends.indexes``)
+    under ``__onload``, where a Frappe document carries what its form shows beside the fields."""
+    return {**doctype_as_dict(row), "__onload": {"indexed_fields": indexes.indexed_fieldnames(row.name)}}
 
 
 def _list(request: ListRequest) -> list[Any]:

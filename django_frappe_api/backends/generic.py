@@ -17,18 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.db import router
 from django.db.models import (
-    ExpressionWrapper,
     F,
     FilteredRelation,
-    FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    TextField,
 )
-from django.db.models.functions import Cast, Lower
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import fieldtypes, nul_bytes
@@ -38,7 +34,9 @@ from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import ListQuery, SelectItem
 from . import statements
-from .json_keys import JSONKeyText
+from .indexes import field_value
+from .json_keys import DocTypeName
+from .json_keys import json_value as _json_value
 from .sql import Aliases, Deferred, SQLBackend, link_value, wire_value
 
 # Time zones that are UTC all year: a datetime stored in UTC is sent as it is stored.
@@ -50,24 +48,11 @@ _DATETIME_COLUMNS = frozenset({"creation", "modified"})
 _NOT_NULL_COLUMNS = frozenset(fieldtypes.STANDARD_FIELDS) | {"doctype_id"}
 
 
-def _json_value(fieldtype: str, path: str):
-    """SQL expression for one key of a JSON column, typed for comparison and ordering."""
-    fieldname, source = path.rsplit("|", 1)
-    expression = JSONKeyText(fieldname, source)
-    kind = fieldtypes.db_kind(fieldtype)
-    if kind == "int":
-        return Cast(expression, IntegerField())
-    if kind == "float":
-        return Cast(expression, FloatField())
-    # Plain text lookups (=, <, in, frappe_like), not the JSON-aware ones of KeyTextTransform.
-    return ExpressionWrapper(expression, output_field=TextField())
-
-
 class GenericBackend(SQLBackend):
     """Documents as ``Document`` rows; see the module docstring."""
 
     def base_queryset(self, meta: Meta) -> QuerySet:
-        return Document.objects.filter(doctype_id=meta.name)
+        return Document.objects.filter(doctype_id=DocTypeName(meta.name))  # a literal where indexes need it
 
     def model(self, meta: Meta) -> type[Document]:
         return Document
@@ -104,8 +89,8 @@ class GenericBackend(SQLBackend):
         if ref.fieldname in _COLUMNS:
             return Column(ref.fieldname, ref.fieldtype, ref.fieldname in _DATETIME_COLUMNS)
         alias = f"_f_{ref.fieldname}"
-        if alias not in aliases.expressions:
-            aliases.expressions[alias] = Deferred(_json_value, ref.fieldtype, f"{ref.fieldname}|data")
+        if alias not in aliases.expressions:  # the expression (or column) the field's index is built on
+            aliases.expressions[alias] = Deferred(field_value, aliases.meta, ref.fieldname, ref.fieldtype)
         return Column(alias, ref.fieldtype)
 
     def not_null(self, column: Column) -> bool:

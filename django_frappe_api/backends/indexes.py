@@ -5,18 +5,20 @@ Usage::
     from django_frappe_api.backends import indexes
     indexes.sync_doctype("Task")          # after saving a definition (``save_definition`` calls it)
     indexes.sync_all(dry_run=True)        # what ``manage.py frappe_api_sync_indexes`` would change
+    indexes.indexed_fieldnames("Task")    # ["status", "project"]: the fields the database has an index for
 
 Every JSON DocType shares the ``Document`` table, so an index is a partial expression index per DocType
-and field, on exactly the expression ``generic._json_value`` emits (and, for the sort field, the one
+and field, on exactly the expression ``field_value`` gives the query builder (and, for the sort field, the one
 ``order_expression`` sorts by), ``WHERE doctype = '<DocType>'``. Fields marked ``search_index``,
 ``unique`` or ``in_standard_filter``, Link fields and the DocType's ``sort_field`` get one; a ``unique``
 field of a non-child DocType gets a UNIQUE index, so two concurrent inserts cannot both store a value.
-A filter index ends with ``modified`` (or ``creation``, the DocType's sort): ``status = 'Open' ORDER BY
-modified DESC LIMIT 20`` then reads twenty entries however rare the value.
+A filter index ends with ``modified`` (or ``creation``, the DocType's sort) and ``name``: ``status = 'Open'
+ORDER BY modified DESC LIMIT 20`` then reads twenty entries however rare the value, and a keyset page too.
 PostgreSQL also gets ``CREATE STATISTICS`` on ``(doctype, expression)``: the planner ignores the
 statistics of partial indexes and would misestimate JSON-key equality. Names are ``dfa_<doctype
 hash>_<field hash>``, so the indexes of one DocType are found by prefix and a changed field type gives a
-new name. MariaDB/MySQL get none yet (they need a generated column the SQL names).
+new name. MariaDB/MySQL index virtual columns shared between DocTypes instead (``generated_columns``), and
+``field_value`` names the column there; their DDL commits, so inside a transaction it runs after the commit.
 """
 
 from __future__ import annotations
@@ -34,13 +36,14 @@ from django.db.models.lookups import GreaterThan
 from .. import exceptions, fieldtypes
 from ..meta import FieldMeta, Meta, get_meta
 from ..models import DocType, Document
-from .generic import _json_value
+from . import generated_columns
+from .json_keys import json_value
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "dfa_"
 STATISTICS_PREFIX = "dfa_st_"
-ENGINES = frozenset({"postgresql", "sqlite"})
+ENGINES = frozenset({"postgresql", "sqlite", "mysql"})
 # Text values larger than this may not fit a btree entry (PostgreSQL: about 2.7 kB, 4 bytes a character).
 _MAX_INDEXED_LENGTH = 600
 
@@ -54,13 +57,18 @@ class FieldIndex:
     fieldtype: str
     unique: bool = False
     sort: bool = False  # on the sort expression (``lower()`` of text) rather than the filter expression
-    then: str = ""  # a second, standard column: `field = x ORDER BY modified DESC` reads 20 entries, no sort
+    then: str = ""  # then a standard column and `name`: `field = x ORDER BY modified DESC` reads 20 entries, no sort
 
     @property
     def name(self) -> str:
         variant = "u" if self.unique else "s" if self.sort else "f"
         kind = fieldtypes.db_kind(self.fieldtype)
-        return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *filter(None, [self.then]))}"
+        return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *self.then_columns)}"
+
+    @property
+    def then_columns(self) -> tuple[str, ...]:
+        """The standard columns after the field: the sort, then the keyset's tie-breaker ``name``."""
+        return (self.then, "name") if self.then else ()
 
     @property
     def statistics_name(self) -> str:
@@ -68,7 +76,7 @@ class FieldIndex:
         return f"{STATISTICS_PREFIX}{_digest(self.fieldname, fieldtypes.db_kind(self.fieldtype), size=16)}"
 
     def expression(self) -> Any:
-        value = _json_value(self.fieldtype, f"{self.fieldname}|data")
+        value = json_value(self.fieldtype, f"{self.fieldname}|data")
         if self.sort and self.fieldtype in fieldtypes.TEXT_TYPES:
             value = Lower(value)  # as GenericBackend.order_expression sorts text
         return value
@@ -119,8 +127,44 @@ def _indexable(field: FieldMeta) -> bool:
     if kind == "float":
         return True
     if field.fieldtype in fieldtypes.VARCHAR_TYPES:
+        if connection.vendor == "mysql" and not generated_columns.fits(field.fieldtype, field.length):
+            return False
         return (field.length or fieldtypes.DEFAULT_VARCHAR_LENGTH) <= _MAX_INDEXED_LENGTH
     return field.fieldtype in fieldtypes.DATE_TYPES | fieldtypes.DATETIME_TYPES | fieldtypes.TIME_TYPES
+
+
+def field_value(meta: Meta, fieldname: str, fieldtype: str) -> Any:
+    """The SQL a query compares and sorts one JSON field of ``meta`` by: what its index is built on.
+
+    The JSON key expression, except on MariaDB/MySQL for an indexed field whose virtual column exists: the
+    column, which the optimizer matches to its index. The same DocType and field give the same SQL.
+    """
+    if connection.vendor == "mysql" and any(index.fieldname == fieldname and not index.sort
+                                            for index in wanted(meta)):
+        column = generated_columns.column_for(fieldname, fieldtype)
+        if column is not None:
+            return generated_columns.GeneratedColumn(column, fieldtype)
+    return json_value(fieldtype, f"{fieldname}|data")
+
+
+def indexed_fieldnames(doctype: str) -> list[str]:
+    """The fields of a DocType that have a usable index in the database now, in the DocType's field order.
+
+    What the database holds, not what the definition asks for: a build that failed (say, duplicates under a
+    new ``unique``) or drift that ``frappe_api_sync_indexes`` has not repaired yet shows as not indexed.
+    """
+    try:
+        meta = get_meta(doctype)
+    except exceptions.DoesNotExistError:
+        return []
+    if connection.vendor == "mysql":
+        have = generated_columns.existing_indexes()
+        built = {index.column.fieldname for index in generated_columns.wanted(wanted(meta)).values()
+                 if have.get(index.name) and not index.column.doctype}
+    else:
+        have = existing(doctype_prefix(doctype))
+        built = {index.fieldname for index in wanted(meta) if have.get(index.name)}
+    return [field.fieldname for field in meta.data_fields if field.fieldname in built]
 
 
 def existing(prefix: str = PREFIX) -> dict[str, bool]:
@@ -163,7 +207,7 @@ def create_sql(index: FieldIndex, *, concurrently: bool = False) -> str:
     condition = Q(doctype=index.doctype)
     if index.unique and fieldtypes.db_kind(index.fieldtype) == "text":
         condition &= Q(GreaterThan(index.expression(), ""))  # blank values may repeat, as the query check lets them
-    columns = [expression, *([F(index.then)] if index.then else [])]
+    columns = [expression, *(F(column) for column in index.then_columns)]
     definition = Index(*columns, name=index.name, condition=condition)
     kwargs = {"concurrently": True} if concurrently else {}
     sql = str(definition.create_sql(Document, _editor(), **kwargs))
@@ -199,6 +243,8 @@ def sync_doctype(doctype: str) -> list[str]:
     """
     if connection.vendor not in ENGINES:
         return []
+    if connection.vendor == "mysql":
+        return _sync_mysql()
     try:
         want = {index.name: index for index in wanted(get_meta(doctype))}
     except exceptions.DoesNotExistError:
@@ -210,6 +256,8 @@ def drop_doctype(doctype: str) -> list[str]:
     """Drop every index of a deleted DocType (statistics stay until ``sync_all``: others may share them)."""
     if connection.vendor not in ENGINES:
         return []
+    if connection.vendor == "mysql":
+        return _sync_mysql()  # the DocType's row is gone: what it alone needed goes
     return _apply({}, existing(doctype_prefix(doctype)), set())
 
 
@@ -217,12 +265,9 @@ def sync_all(*, dry_run: bool = False) -> list[str]:
     """Repair drift for every DocType: create missing indexes, drop stale ones and unused statistics."""
     if connection.vendor not in ENGINES:
         return []
-    want: dict[str, FieldIndex] = {}
-    for name in DocType.objects.values_list("name", flat=True):
-        try:
-            want.update({index.name: index for index in wanted(get_meta(name))})
-        except exceptions.DoesNotExistError:
-            continue
+    if connection.vendor == "mysql":
+        return _sync_mysql(dry_run=dry_run)
+    want = _wanted_everywhere()
     statistics = existing_statistics()
     statements = _apply(want, existing(), statistics, dry_run=dry_run, analyze=True)
     used = {index.statistics_name for index in want.values() if not index.sort}
@@ -231,6 +276,25 @@ def sync_all(*, dry_run: bool = False) -> list[str]:
         if not dry_run:
             _run(statements[-1])
     return statements
+
+
+def _wanted_everywhere() -> dict[str, FieldIndex]:
+    want: dict[str, FieldIndex] = {}
+    for name in DocType.objects.values_list("name", flat=True):
+        try:
+            want.update({index.name: index for index in wanted(get_meta(name))})
+        except exceptions.DoesNotExistError:
+            continue
+    return want
+
+
+def _sync_mysql(*, dry_run: bool = False) -> list[str]:
+    """MySQL's DDL commits the transaction it runs in: inside one, the sync waits for the commit (and a
+    rolled-back change never reaches the table); the SQL it would run is returned either way."""
+    if connection.in_atomic_block and not dry_run:
+        transaction.on_commit(_sync_mysql)
+        return _sync_mysql(dry_run=True)
+    return generated_columns.sync(generated_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
 
 
 def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[str], *,

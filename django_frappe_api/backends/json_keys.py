@@ -1,8 +1,10 @@
-"""``JSONKeyText``: one key of a JSON column as text, with the key written into the SQL.
+"""``JSONKeyText``: one key of a JSON column as text, with the key written into the SQL; ``DocTypeName``.
 
 Usage::
 
     Document.objects.alias(_s=JSONKeyText("status", "data")).filter(_s="Open")
+    Document.objects.filter(doctype_id=DocTypeName("Task"))
+    Document.objects.alias(_q=json_value("Int", "qty|data")).filter(_q__gt=3)    # typed for the fieldtype
 
 Django binds the JSON path of ``KeyTextTransform`` as a parameter on SQLite, and SQLite matches an
 expression index only against an expression with the same literals, so a bound path never uses the
@@ -16,7 +18,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import CharField, ExpressionWrapper, FloatField, IntegerField, TextField, Value
 from django.db.models.fields.json import KeyTextTransform, compile_json_path
+from django.db.models.functions import Cast
+
+from .. import fieldtypes
+
+
+def _sqlite_literal(text: str) -> str:
+    """A quoted SQLite string literal (``%`` doubled: the SQL still goes through the driver's formatting)."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 class JSONKeyText(KeyTextTransform):
@@ -25,7 +36,7 @@ class JSONKeyText(KeyTextTransform):
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, params, key_transforms = self.preprocess_lhs(compiler, connection)
         path = compile_json_path(key_transforms)
-        literal = "'" + path.replace("'", "''").replace("%", "%%") + "'"
+        literal = _sqlite_literal(path)
         # Sorted: the set's order changes between processes, and the index must match in all of them.
         datatypes = ",".join(repr(datatype) for datatype in sorted(connection.ops.jsonfield_datatype_values))
         sql = (
@@ -33,3 +44,32 @@ class JSONKeyText(KeyTextTransform):
             f"THEN JSON_TYPE({lhs}, {literal}) ELSE JSON_EXTRACT({lhs}, {literal}) END)"
         )
         return sql, tuple(params) * 3
+
+
+class DocTypeName(Value):
+    """A DocType's name compared with ``Document.doctype``, as a literal on SQLite.
+
+    The field indexes are partial (``WHERE doctype = 'Task'``). SQLite proves a partial index applies from a
+    bound parameter too, but then still checks ``doctype = ?`` on every table row; with the literal the
+    index alone answers, so a count of one value reads only the index. The name comes from the DocType's
+    definition (a ``Meta``), not from a request value, and the same DocType always gives the same SQL.
+    """
+
+    def __init__(self, doctype: str) -> None:
+        super().__init__(doctype, output_field=CharField())
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return _sqlite_literal(self.value), ()
+
+
+def json_value(fieldtype: str, path: str) -> Any:
+    """SQL expression for one key (``"fieldname|column"``) of a JSON column, typed for comparison and ordering."""
+    fieldname, source = path.rsplit("|", 1)
+    expression = JSONKeyText(fieldname, source)
+    kind = fieldtypes.db_kind(fieldtype)
+    if kind == "int":
+        return Cast(expression, IntegerField())
+    if kind == "float":
+        return Cast(expression, FloatField())
+    # Plain text lookups (=, <, in, frappe_like), not the JSON-aware ones of KeyTextTransform.
+    return ExpressionWrapper(expression, output_field=TextField())

@@ -17,6 +17,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from ..query import ListQuery
@@ -48,6 +49,20 @@ def keyset_page(query: ListQuery, queryset: QuerySet, order_columns: list[tuple[
     return queryset, ordered, list(keys)
 
 
+def rows_by_key(queryset: QuerySet, page: QuerySet) -> QuerySet | None:
+    """``queryset`` narrowed to the primary keys of ``page`` (its ordered, sliced keyset page) on MariaDB/MySQL,
+    to be ordered again but not sliced; ``None`` elsewhere.
+
+    Reading the page's rows there, the optimizer takes ``doctype = X`` as a lookup on the sort index and walks
+    it back from the newest row, testing the cursor's bound row by row (O(depth)); for the keys alone it reads
+    the same index as a range from the cursor. So the keys come first (one index range, constant time at any
+    depth), then the rows by primary key. Other databases read the page in one statement.
+    """
+    if connections[queryset.db].vendor != "mysql":
+        return None
+    return queryset.filter(pk__in=list(page.values_list("pk", flat=True)))
+
+
 def _after(sorts: list[tuple[str, bool, bool]], values: tuple[Any, ...]) -> Q:
     """``(k0, k1, ...) > (v0, v1, ...)`` in the list's order, NULL-aware, as ORs of equal prefixes."""
     terms, equal = [], Q()
@@ -68,4 +83,4 @@ def _beyond(key: str, descending: bool, not_null: bool, value: Any) -> Q | None:
     return Q(**{f"{key}__gt": value})
 
 
-__all__ = ["keyset_page"]
+__all__ = ["keyset_page", "rows_by_key"]

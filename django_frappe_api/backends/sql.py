@@ -43,7 +43,7 @@ from ..meta import Meta, get_meta
 from ..query import ListQuery
 from . import statements
 from .base import get_backend
-from .keyset import keyset_page
+from .keyset import keyset_page, rows_by_key
 from .statement_timeout import count_within
 from .statements import Binder
 
@@ -151,6 +151,13 @@ class SQLBackend:
         queryset and every column must be the same SQL whatever the request (a host queryset may not be)."""
         return False
 
+    def queryset(self, query: ListQuery, row_condition: Q | None) -> QuerySet:
+        """The rows a list query selects, filtered and ordered but neither paged nor projected: for a caller
+        that pages and renders rows itself (the admin's changelist)."""
+        queryset, aliases, where = self._filtered(query, row_condition)
+        order_columns = self._order_columns(query, aliases)  # adds the aliases the order needs
+        return self._order(aliases.apply(queryset).filter(where), order_columns)
+
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         if self.reuses_statements(query):
             try:
@@ -169,6 +176,10 @@ class SQLBackend:
             if query.keyset is not None:
                 queryset, order_columns, _ = keyset_page(query, queryset, order_columns,
                                                          (F(name_column.lookup), self.not_null(name_column)))
+                page = self._page(self._order(queryset, order_columns), query)
+                narrowed = None if aliases.relations else rows_by_key(queryset, page)  # relations: rows repeat
+                if narrowed is not None:
+                    return self.project(query, self._order(narrowed, order_columns), select_columns)
             queryset = self._page(self._order(queryset, order_columns), query)
             return self.project(query, queryset, select_columns)
         group_lookups = [column.lookup for column in group_columns]

@@ -135,6 +135,21 @@ def upload_file(
     raise exceptions.MandatoryError(MISSING_FILE)
 
 
+def store_upload(upload: Any, *, user: Any, doctype: str | None = None, docname: Any = None,
+                 fieldname: str | None = None, is_private: bool = False) -> dict[str, Any]:
+    """Store one uploaded file as a File document with ``upload_file``'s checks (size, type, emptiness);
+    the admin's Attach fields use it. Returns the File document (``file_url`` is what the field holds)."""
+    name = file_storage.clean_file_name(upload.name)
+    _check_size(upload.size)
+    _check_mimetype(name, user)
+    values: dict[str, Any] = {
+        "folder": "Home", "attached_to_doctype": doctype or None,
+        "attached_to_name": None if docname in (None, "") else str(docname), "attached_to_field": fieldname or None,
+    }
+    return _save_content(name, upload.read(), is_private, values, user=user, ignore_permissions=False,
+                         attach=(None, None, None))
+
+
 def _check_registered_url(file_url: str, user: Any) -> None:
     """A URL must be remote or name stored content; a private one only content the user may already read
     (else anyone could register someone else's private URL and own a File record for it)."""

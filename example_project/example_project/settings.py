@@ -18,7 +18,7 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in ("1", "true", "yes")
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "django_frappe_api.apps.FrappeAdminConfig",  # django.contrib.admin with a section per DocType
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -168,7 +168,7 @@ def test_parent_list_selects_child_fields_with_table_dot_field(admin_client, two
 def test_child_doctype_list_needs_the_parent(admin_client, two_tasks, api_url):
     refused = admin_client.get(api_url("Task Item"))
     listed = admin_client.get(api_url("Task Item"), {"parent": "Task", "fields": '["item", "parent"]',
-                                                     "order_by": "item asc"})
+                                                     "order_by": "item asc, parent asc"})
 
     assert refused.status_code == 403
     assert listed.json()["data"] == [{"item": "bolt", "parent": "T"}, {"item": "gear", "parent": "T"},

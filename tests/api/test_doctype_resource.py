@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 
+from django_frappe_api.backends import indexes
 from django_frappe_api.models import DocType, Document
 from tests.factories import UserFactory
 from tests.helpers import decoded, error, thrown
@@ -50,6 +52,7 @@ def expected_note(now: str) -> dict:
             "doctype": "DocPerm",
         }],
         "actions": [], "links": [], "states": [], "doctype": "DocType",
+        "__onload": {"indexed_fields": []},
     }
 
 
@@ -106,6 +109,24 @@ def test_read_doctype(admin_client, v1_url, frozen_now):
 
     assert response.status_code == 200
     assert response.json() == {"data": expected_note(frozen_now)}
+
+
+@pytest.mark.skipif(connection.vendor not in indexes.ENGINES, reason="no field indexes on this database")
+def test_doctype_answer_names_the_fields_the_database_indexes(admin_client, v1_url, frozen_now):
+    fields = [{"fieldname": "status", "fieldtype": "Select", "options": "Open\nClosed", "search_index": 1},
+              {"fieldname": "title", "fieldtype": "Data"}]
+    created = admin_client.post(v1_url("DocType"), {**NOTE, "fields": fields}, format="json")
+    read = admin_client.get(v1_url("DocType", "Note"))
+    changed = admin_client.put(v1_url("DocType", "Note"), {"fields": [{**fields[0], "search_index": 0},
+                                                                       {**fields[1], "unique": 1}]}, format="json")
+    dropped = admin_client.put(v1_url("DocType", "Note"), {"fields": [fields[1]]}, format="json")
+
+    assert created.json()["data"]["__onload"] == {"indexed_fields": ["status"]}
+    assert read.json()["data"]["__onload"] == {"indexed_fields": ["status"]}
+    assert changed.json()["data"]["__onload"] == {"indexed_fields": ["title"]}
+    assert dropped.json()["data"]["__onload"] == {"indexed_fields": []}
+    assert indexes.indexed_fieldnames("Note") == []
+    assert indexes.indexed_fieldnames("Nope") == []
 
 
 def test_read_unknown_doctype_is_404(admin_client, db, v1_url):

@@ -108,15 +108,16 @@ def test_get_users_and_include_shares_answer_the_rows(bob, jane, deals):
     jane.post(SHARE + "add", {"doctype": "Deal", "name": "D2", "user": BOB}, format="json")
     jane.post(SHARE + "add", {"doctype": "Deal", "name": "D2", "everyone": 1}, format="json")
     response = jane.get(SHARE + "get_users", {"doctype": "Deal", "name": "D2"})
-    rows = response.json()["message"]
+    rows = sorted(response.json()["message"], key=lambda row: row["everyone"])  # both made in the same instant
     assert [{k: v for k, v in row.items() if k != "name"} for row in rows] == [
         {"user": BOB, "read": 1, "write": 0, "submit": 0, "share": 0, "everyone": 0, "owner": JANE, "creation": NOW},
         {"user": None, "read": 1, "write": 0, "submit": 0, "share": 0, "everyone": 1, "owner": JANE,
          "creation": NOW},
     ]
     response = jane.get("/api/v2/document/Deal/D2", {"include": "shares"})
-    assert response.json()["shares"] == [{"user": BOB, "read": 1, "write": 0, "submit": 0, "share": 0},
-                                         {"user": "everyone", "read": 1, "write": 0, "submit": 0, "share": 0}]
+    assert sorted(response.json()["shares"], key=lambda row: row["user"] == "everyone") == [
+        {"user": BOB, "read": 1, "write": 0, "submit": 0, "share": 0},
+        {"user": "everyone", "read": 1, "write": 0, "submit": 0, "share": 0}]
     assert bob.get(SHARE + "get_users", {"doctype": "Deal", "name": "D1"}).json() == {"message": []}
 
 

@@ -107,8 +107,11 @@ def test_each_page_costs_the_same_queries(admin_client, todos):
     with CaptureQueriesContext(connection) as page_three:
         admin_client.get(URL, {"limit": 2, "cursor": second["next_cursor"]})
 
+    # One query for the last row's sort values; MariaDB/MySQL read the page's keys before its rows
+    # (backends.keyset.rows_by_key).
+    extra = 2 if connection.vendor == "mysql" else 1
     assert len(page_one) == len(page_three)
-    assert len(page_one) == len(_plain_page(admin_client)) + 1  # one query for the last row's sort values
+    assert len(page_one) == len(_plain_page(admin_client)) + extra
 
 
 def _plain_page(client) -> CaptureQueriesContext:

@@ -1,0 +1,184 @@
+"""Field indexes on MariaDB/MySQL: shared virtual columns with an index, named by the list SQL, made and dropped
+with the definition, enforcing unique fields, and ``manage.py check`` near InnoDB's limits.
+
+MySQL's DDL commits the transaction it runs in, so these tests run in autocommit (``transaction=True``), where
+a saved definition builds its columns at once, and drop every column they made.
+"""
+
+from __future__ import annotations
+
+import threading
+from unittest import mock
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from django_frappe_api import checks, document, exceptions
+from django_frappe_api.backends import generated_columns, indexes
+from django_frappe_api.definitions import save_definition
+from django_frappe_api.meta import get_meta
+from django_frappe_api.models import DocType, Document
+from tests.factories import make_doctype
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "mysql", reason="virtual generated columns: MariaDB/MySQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+FIELDS = [
+    {"fieldname": "title", "fieldtype": "Data"},
+    {"fieldname": "status", "fieldtype": "Select", "options": "Open\nClosed", "search_index": 1},
+    {"fieldname": "qty", "fieldtype": "Int", "in_standard_filter": 1},
+    {"fieldname": "code", "fieldtype": "Data", "unique": 1},
+    {"fieldname": "notes", "fieldtype": "Text", "search_index": 1},  # long text: never indexed
+    {"fieldname": "big", "fieldtype": "Long Int", "search_index": 1},  # would overflow the integer cast
+]
+
+
+@pytest.fixture(autouse=True)
+def no_columns_left():
+    yield
+    generated_columns.sync({})  # the table as the migrations left it, for the tests that follow
+
+
+def _wanted(*doctypes: str) -> dict[str, generated_columns.ColumnIndex]:
+    return generated_columns.wanted([i for name in doctypes for i in indexes.wanted(get_meta(name))])
+
+
+def test_saving_doctypes_adds_one_shared_column_and_index_per_field_name_and_type(db):
+    make_doctype("Gen Item", FIELDS)
+    make_doctype("Gen Other", [{"fieldname": "status", "fieldtype": "Data", "search_index": 1}])
+
+    item, other = _wanted("Gen Item"), _wanted("Gen Other")
+    by_field = {(i.column.fieldname, bool(i.column.doctype)) for i in item.values()}
+
+    assert by_field == {("status", False), ("qty", False), ("code", False), ("code", True)}
+    assert set(other) <= set(item)  # status (text) of both DocTypes: one column, one index
+    assert set(item) <= set(generated_columns.existing_indexes())
+    assert {i.column.name for i in item.values()} <= generated_columns.existing_columns()
+    assert indexes.indexed_fieldnames("Gen Item") == ["status", "qty", "code"]
+    assert indexes.indexed_fieldnames("Gen Other") == ["status"]
+
+
+def test_a_filtered_list_names_the_column_and_the_optimizer_uses_its_index(admin_user):
+    make_doctype("Gen Item", FIELDS)
+    Document.objects.bulk_create([Document(doctype_id="Gen Item", name=f"n{n}", data={
+        "title": f"t{n}", "status": "Open" if n % 50 == 0 else "Closed", "qty": n, "code": f"C{n}"})
+        for n in range(300)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE TABLE {Document._meta.db_table}")
+        cursor.fetchall()
+    status = generated_columns.VirtualColumn("status", "text")
+    index = generated_columns.ColumnIndex(status, "modified")
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = document.get_list("Gen Item", user=admin_user, fields=["name"], filters={"status": "Open"},
+                                 order_by="modified desc", page_length=20)
+        count = document.get_count("Gen Item", user=admin_user, filters={"status": "Open"})
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        columns = [c[0] for c in cursor.description]
+        plan = dict(zip(columns, cursor.fetchone(), strict=True))
+
+    assert len(rows) == count == 6
+    assert f"`{status.name}` = " in queries.captured_queries[-1]["sql"]
+    assert "JSON_EXTRACT" not in queries.captured_queries[-1]["sql"]
+    assert plan["key"] == index.name, plan
+
+
+def test_values_of_another_type_under_a_shared_column_are_stored(admin_user):
+    make_doctype("Gen Item", FIELDS)
+    make_doctype("Gen Text Qty", [{"fieldname": "qty", "fieldtype": "Data"}])
+
+    document.insert_doc("Gen Text Qty", {"qty": "not a number"}, user=admin_user)
+    document.insert_doc("Gen Item", {"title": "a", "qty": 7}, user=admin_user)
+
+    assert document.get_count("Gen Item", user=admin_user, filters={"qty": 7}) == 1
+    assert document.get_count("Gen Text Qty", user=admin_user, filters={"qty": "not a number"}) == 1
+
+
+def test_removing_a_field_or_the_doctype_drops_what_no_other_doctype_needs(db):
+    make_doctype("Gen Item", FIELDS)
+    make_doctype("Gen Other", [{"fieldname": "status", "fieldtype": "Data", "search_index": 1}])
+    before = _wanted("Gen Item")
+    qty = {name for name, i in before.items() if i.column.fieldname == "qty"}
+
+    save_definition({"name": "Gen Item", "fields": [f for f in FIELDS if f["fieldname"] != "qty"],
+                     "permissions": [{"role": "System Manager"}]})
+    assert not qty & set(generated_columns.existing_indexes())
+    assert "qty" not in indexes.indexed_fieldnames("Gen Item")
+
+    DocType.objects.get(name="Gen Item").delete()
+    left = set(generated_columns.existing_indexes())
+    assert left & set(before) == set(_wanted("Gen Other"))  # the shared status index stays for Gen Other
+
+
+def test_concurrent_inserts_of_a_unique_value_store_one_row(admin_user):
+    make_doctype("Gen Item", FIELDS)
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def worker(n: int) -> None:
+        try:
+            start.wait()
+            with transaction.atomic():
+                document.insert_doc("Gen Item", {"title": str(n), "code": "RACE"}, user=admin_user)
+            outcomes.append("ok")
+        except exceptions.UniqueValidationError:
+            outcomes.append("unique")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["ok", "unique", "unique", "unique"]
+    assert Document.objects.filter(doctype_id="Gen Item", data__code="RACE").count() == 1
+
+
+def test_blank_values_of_a_unique_field_may_repeat(admin_user):
+    make_doctype("Gen Item", FIELDS)
+
+    document.insert_doc("Gen Item", {"title": "a", "code": ""}, user=admin_user)
+    document.insert_doc("Gen Item", {"title": "b", "code": ""}, user=admin_user)
+
+    assert Document.objects.filter(doctype_id="Gen Item").count() == 2
+
+
+def test_near_the_index_limit_the_sync_skips_a_field_which_then_reads_its_json_key(admin_user, caplog):
+    indexes.sync_all()  # whatever else is wanted (built-in DocTypes) first: one more index fits, not two
+    room_for_one = generated_columns.limits()[0] + generated_columns.INDEX_HEADROOM + 1
+    fields = [{"fieldname": "status", "fieldtype": "Data", "search_index": 1},
+              {"fieldname": "zone", "fieldtype": "Data", "search_index": 1}]
+
+    with mock.patch.object(generated_columns, "MAX_INDEXES", room_for_one):
+        make_doctype("Gen Item", fields)
+    document.insert_doc("Gen Item", {"status": "Open", "zone": "A"}, user=admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        found = document.get_list("Gen Item", user=admin_user, fields=["status", "zone"],
+                                  filters={"status": "Open", "zone": "A"})
+
+    [indexed] = indexes.indexed_fieldnames("Gen Item")
+    skipped = "zone" if indexed == "status" else "status"
+    assert f"Not indexing {skipped}" in caplog.text
+    assert found == [{"status": "Open", "zone": "A"}]
+    sql = queries.captured_queries[-1]["sql"]
+    assert generated_columns.VirtualColumn(indexed, "text").name in sql, sql
+    assert f"JSON_EXTRACT(`django_frappe_api_document`.`data`, '$.\\\"{skipped}" in sql, sql  # as the driver quotes
+
+
+def test_check_warns_when_the_document_table_nears_innodb_limits(db):
+    near = (generated_columns.MAX_INDEXES - generated_columns.INDEX_HEADROOM - checks.INDEX_WARNING_MARGIN, 40)
+
+    with mock.patch.object(generated_columns, "limits", return_value=near):
+        warnings = checks.check_document_table_limits(None, databases=["default"])
+    with mock.patch.object(generated_columns, "limits", return_value=(10, 40)):
+        quiet = checks.check_document_table_limits(None, databases=["default"])
+
+    assert [w.id for w in warnings] == ["django_frappe_api.W003"]
+    assert f"has {near[0]} of InnoDB's 64 indexes" in warnings[0].msg
+    assert quiet == []
