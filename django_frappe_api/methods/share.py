@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .. import document, exceptions, permissions, shares
@@ -50,8 +51,8 @@ def add_docshare(doctype: str, name: Any, *, user: Any, share_with: str | None, 
     if check:
         check_share_permission(meta.name, name, user, rights)
     if rights.get("submit") and not meta.is_submittable:
-        raise exceptions.ValidationError(
-            f"Cannot share {meta.name} with submit permission as the doctype {meta.name} is not submittable")
+        raise exceptions.ValidationError(f"Cannot share <strong>{name}</strong> with submit permission as the "
+                                         f"doctype <strong>{meta.name}</strong> is not submittable")
     if not everyone and not share_with:
         raise exceptions.MandatoryError("User is mandatory for Share")
     row = shares.share_row(meta.name, name, share_with, everyone)
@@ -59,7 +60,10 @@ def add_docshare(doctype: str, name: Any, *, user: Any, share_with: str | None, 
     if row is None:
         values = {"user": None if everyone else share_with, "share_doctype": meta.name, "share_name": str(name),
                   "everyone": int(everyone), **rights}
-        return strip_nulls(document.insert_doc(shares.DOCTYPE, values, user=user, ignore_permissions=True))
+        row = strip_nulls(document.insert_doc(shares.DOCTYPE, values, user=user, ignore_permissions=True))
+        whom = "everyone" if everyone else full_name(share_with)
+        _timeline(meta.name, name, "Shared", f"{full_name(row['owner'])} shared this document with {whom}", user)
+        return row
     return _save_rights(row.name, rights, user)
 
 
@@ -72,10 +76,28 @@ def _save_rights(share_name: str, rights: dict[str, int], user: Any) -> dict[str
     return strip_nulls(doc_as_dict(share_meta, stored, nulls=True))
 
 
-def _delete(share_name: str) -> None:
+def _delete(share_name: str, user: Any) -> None:
     """Delete a DocShare row whose removal the caller was allowed (no role check, as Frappe's flags)."""
     share_meta = get_meta(shares.DOCTYPE)
+    row = document.load_doc(share_meta, share_name)
     get_backend(share_meta).delete(share_meta, share_name)
+    _timeline(row["share_doctype"], row["share_name"], "Unshared",
+              f"{full_name(row['owner'])} un-shared this document with {full_name(row.get('user'))}", user)
+
+
+def full_name(uid: Any) -> str:
+    """A user's first and last names, or their id (Frappe's ``get_fullname``)."""
+    model = get_user_model()
+    found = model._default_manager.filter(**{model.USERNAME_FIELD: uid}).first() if uid else None
+    names = [getattr(found, "first_name", ""), getattr(found, "last_name", "")] if found is not None else []
+    return " ".join(part for part in names if part) or str(uid or "")
+
+
+def _timeline(doctype: str, name: Any, comment_type: str, text: str, user: Any) -> None:
+    """The Shared / Unshared comment Frappe's DocShare adds to the document's timeline."""
+    document.insert_doc("Comment", {"comment_type": comment_type, "reference_doctype": doctype,
+                                    "reference_name": str(name), "comment_email": permissions.user_id(user),
+                                    "content": text}, user=user, ignore_permissions=True)
 
 
 @whitelist(name="frappe.share.add", methods=WRITE_VERBS)
@@ -97,7 +119,7 @@ def remove(request: Any, doctype: str, name: Any, user: str) -> None:
         return None
     check_share_permission(meta.name, name, request.user)
     permissions.forget_shares(request.user)
-    _delete(row.name)
+    _delete(row.name, request.user)
     return None
 
 
@@ -122,7 +144,7 @@ def set_permission(request: Any, doctype: str, name: Any, user: str, permission_
     saved = _save_rights(row.name, rights, request.user)
     permissions.forget_shares(request.user)
     if not any(cint(saved.get(right)) for right in shares.SHAREABLE):
-        _delete(row.name)
+        _delete(row.name, request.user)
         return None
     return saved
 

@@ -93,7 +93,7 @@ def test_assigning_twice_keeps_one_open_todo(jane, deals):
 def test_only_the_assignee_closes_and_removing_cancels(jane, bob, deals):
     jane.post(ASSIGN + "add", {"assign_to": json.dumps([BOB, JANE]), "doctype": "Deal", "name": "D1"},
               format="json")
-    assert sorted(json.loads(column("D1", "_assign"))) == [BOB, JANE]  # both ToDos made in the same instant
+    assert sorted(json.loads(column("D1", "_assign"))) == [BOB, JANE]  # both ToDos made in one pinned instant
     response = jane.post(ASSIGN + "close", {"doctype": "Deal", "name": "D1", "assign_to": BOB}, format="json")
     assert response.status_code == 417
     assert body(response)["_server_messages"][0]["message"] == "Only the assignee can complete this to-do."

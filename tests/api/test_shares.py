@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from django_frappe_api import document
+from django_frappe_api.methods.share import add_docshare
 from tests.factories import UserFactory, make_doctype
 
 from .rpc_support import NOW, body, pin_now
@@ -31,7 +32,8 @@ def deals(admin_user, monkeypatch):
 
 def login(username: str, roles: list[str]) -> APIClient:
     client = APIClient()
-    client.force_login(UserFactory(username=username, roles=roles))
+    client.force_login(UserFactory(username=username, roles=roles, first_name=username.split("@")[0].title(),
+                                   last_name=""))
     return client
 
 
@@ -78,6 +80,12 @@ def test_write_share_lets_the_user_save_and_removing_takes_everything_back(bob, 
     assert (response.status_code, response.json()["data"]["title"]) == (200, "changed")
     response = jane.post(SHARE + "remove", {"doctype": "Deal", "name": "D2", "user": BOB}, format="json")
     assert (response.status_code, response.json()) == (200, {})
+    assert document.get_all("Comment", fields=["comment_type", "content", "reference_name", "comment_email"],
+                            order_by="comment_type asc") == [
+        {"comment_type": "Shared", "content": "Jane shared this document with Bob", "reference_name": "D2",
+         "comment_email": JANE},
+        {"comment_type": "Unshared", "content": "Jane un-shared this document with Bob", "reference_name": "D2",
+         "comment_email": JANE}]
     assert bob.get("/api/resource/Deal/D2").status_code == 403
     assert bob.get("/api/resource/Deal").status_code == 403
 
@@ -147,3 +155,17 @@ def test_a_share_reopens_documents_hidden_by_user_permissions_and_if_owner(jane,
     admin_client.post(SHARE + "add", {"doctype": "Deal", "name": "D3", "user": JANE}, format="json")
     assert jane.get("/api/resource/Deal", {"order_by": "name asc"}).json() == {"data": [{"name": "D1"},
                                                                                        {"name": "D3"}]}
+
+
+def test_a_shared_model_row_is_listed_and_read_without_the_model_permission(bob, admin_user):
+    from tests.testapp.models import Customer
+
+    acme = Customer.objects.create(customer_name="Acme")
+    Customer.objects.create(customer_name="Bolt")
+    assert bob.get("/api/resource/Customer").status_code == 403
+    add_docshare("Customer", acme.pk, user=admin_user, share_with=BOB, everyone=False, check=False,
+                 rights={"read": 1, "write": 0, "submit": 0, "share": 0})
+    response = bob.get("/api/resource/Customer", {"fields": '["name", "customer_name"]'})
+    assert response.json() == {"data": [{"name": acme.pk, "customer_name": "Acme"}]}
+    assert bob.get(f"/api/resource/Customer/{acme.pk}").json()["data"]["customer_name"] == "Acme"
+    assert bob.get("/api/v2/doctype/Customer/count").json() == {"data": 1}

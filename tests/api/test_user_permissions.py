@@ -232,3 +232,18 @@ def test_strict_user_permissions_hide_empty_links_too(client, acme_only, setting
     assert names(client.get("/api/resource/Deal", {"fields": '["name"]'})) == ["D1"]
     assert client.get("/api/v2/doctype/Deal/count").json() == {"data": 1}
     assert client.get("/api/resource/Deal/D3").status_code == 403
+
+
+def test_report_view_and_bulk_paths_follow_user_permissions(client, acme_only):
+    response = client.get("/api/method/frappe.desk.reportview.get",
+                          {"doctype": "Deal", "fields": '["name", "company"]', "order_by": "name asc"})
+    assert response.json() == {"message": {"keys": ["name", "company"], "values": [["D1", "Acme"], ["D3", None]],
+                                           "user_info": {}}}
+    response = client.get("/api/method/frappe.desk.reportview.get_count", {"doctype": "Deal"})
+    assert response.json() == {"message": 2}
+    response = client.post("/api/v2/document/Deal/bulk_update", {"docs": [
+        {"name": "D1", "title": "one"}, {"name": "D2", "title": "two"}]}, format="json")
+    data = response.json()["data"]
+    assert (data["success_count"], [failed["name"] for failed in data["failed"]]) == (1, ["D2"])
+    assert document.get_all("Deal", fields=["name", "title"], order_by="name asc") == [
+        {"name": "D1", "title": "one"}, {"name": "D2", "title": "D2"}, {"name": "D3", "title": "D3"}]
