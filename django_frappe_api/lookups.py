@@ -13,6 +13,8 @@ query parameter, never SQL text.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import CharField, Field, Lookup, TextField
 from django.db.models.functions import Cast
 
@@ -20,15 +22,20 @@ from django.db.models.functions import Cast
 _BACKSLASH_ESCAPES = frozenset({"postgresql", "mysql"})
 
 
+def like_pattern(value: Any, connection: Any) -> str:
+    """The bound pattern of ``frappe_like`` (a backslash stays literal where LIKE would escape with it)."""
+    pattern = "" if value is None else str(value)
+    if connection.vendor in _BACKSLASH_ESCAPES:
+        pattern = pattern.replace("\\", "\\\\")
+    return pattern
+
+
 class FrappeLike(Lookup):
     lookup_name = "frappe_like"
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):
-        pattern = "" if value is None else str(value)
-        if connection.vendor in _BACKSLASH_ESCAPES:
-            pattern = pattern.replace("\\", "\\\\")
-        return "%s", [pattern]
+        return "%s", [like_pattern(value, connection)]
 
     def as_sql(self, compiler, connection):
         lhs_expression = self.lhs

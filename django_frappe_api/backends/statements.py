@@ -4,8 +4,8 @@ Usage::
 
     binder = Binder()
     where = condition_q(column, "=", "Open", bind=binder)       # the value becomes a Param
-    shape = (query_shape, q_signature(where))
-    statement = statement_cache(meta).get(shape) or statement_cache(meta).add(shape, Statement.compile(qs))
+    shape = (query_shape, q_signature(where))                   # Uncacheable when where holds an expression
+    statement = cached(meta, using, shape, build)               # build() -> the values_list() queryset
     rows = statement.rows(using, binder.values, start=0, length=20)      # lists, in statement.names order
 
 Why: for a list of 20 rows, building a queryset (expressions, JSON key lookups, aliases, joins) and
@@ -31,10 +31,9 @@ from django.db import connections
 from django.db.models import DateTimeField, Expression, Field, FloatField, IntegerField, Q, QuerySet, TextField
 from django.utils.datastructures import OrderedSet
 
+from ..lookups import like_pattern
 from ..meta import memo
 
-# Backends whose LIKE treats a backslash as an escape character by default (see lookups.FrappeLike).
-_BACKSLASH_ESCAPES = frozenset({"postgresql", "mysql"})
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -77,7 +76,7 @@ class Param(Expression):
     def adapter(self) -> Callable[[Any, Any], Any]:
         """The function that turns a value into what Django would have sent for it in this lookup."""
         if self.like:
-            return _like_pattern
+            return like_pattern
         field = self.output_field
         return lambda value, connection: field.get_db_prep_value(value, connection, prepared=False)
 
@@ -85,11 +84,6 @@ class Param(Expression):
         return ("P", type(self.output_field).__name__, self.like)
 
 
-def _like_pattern(value: Any, connection: Any) -> str:
-    pattern = "" if value is None else str(value)
-    if connection.vendor in _BACKSLASH_ESCAPES:
-        pattern = pattern.replace("\\", "\\\\")
-    return pattern
 
 
 # The output field of a bound value per kind of column; fields only prepare values here, so one of each serves all.
