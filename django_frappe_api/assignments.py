@@ -20,9 +20,9 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from . import document, exceptions, shares, signals
+from . import document, shares, signals
 from .backends.base import get_backend
-from .meta import Meta, doctype_exists, get_meta
+from .meta import doctype_exists, get_meta, keeping_meta
 from .models import Document
 
 TODO = "ToDo"
@@ -48,20 +48,9 @@ def open_assignments(doctype: str, name: Any) -> list[dict[str, Any]]:
              "date": row.get("date")} for row in rows if row.get("status") == "Open"]
 
 
-def _reference(todo: dict[str, Any]) -> Meta | None:
-    doctype, name = todo.get("reference_type"), todo.get("reference_name")
-    if not (isinstance(doctype, str) and doctype and name not in (None, "")):
-        return None
-    try:
-        meta = get_meta(doctype)
-    except exceptions.DoesNotExistError:
-        return None
-    return meta if "_assign" in meta.optional_fields else None
-
-
 def update_in_reference(todo: dict[str, Any]) -> None:
     """Rewrite the referenced document's ``_assign`` from its unfinished ToDos."""
-    meta = _reference(todo)
+    meta = keeping_meta(todo.get("reference_type"), todo.get("reference_name"), "_assign")
     if meta is None:
         return
     rows = todo_rows(meta.name, todo["reference_name"], ["allocated_to"])

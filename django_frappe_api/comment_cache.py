@@ -18,9 +18,9 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from . import exceptions, signals
+from . import signals
 from .backends.base import get_backend
-from .meta import Meta, get_meta
+from .meta import Meta, keeping_meta
 
 COMMENT = "Comment"
 KEPT = 100
@@ -32,14 +32,7 @@ def _truncated(content: str) -> str:
 
 def _reference(comment: dict[str, Any]) -> Meta | None:
     """The Meta of the commented DocType when it keeps a cache (not a child table, Single or unknown)."""
-    doctype, name = comment.get("reference_doctype"), comment.get("reference_name")
-    if not (isinstance(doctype, str) and doctype and name not in (None, "")):
-        return None
-    try:
-        meta = get_meta(doctype)
-    except exceptions.DoesNotExistError:
-        return None
-    return meta if "_comments" in meta.optional_fields else None
+    return keeping_meta(comment.get("reference_doctype"), comment.get("reference_name"), "_comments")
 
 
 def cached_comments(meta: Meta, name: Any) -> list[dict[str, Any]]:

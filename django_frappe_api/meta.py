@@ -234,6 +234,19 @@ def get_meta(doctype: str) -> Meta:
     return meta
 
 
+def keeping_meta(doctype: Any, name: Any, fieldname: str) -> Meta | None:
+    """The Meta of a document named by a reference (``reference_doctype``/``reference_name`` of a Comment, a
+    ToDo) when its DocType keeps the optional column ``fieldname`` (``_comments``, ``_assign``); ``None`` for
+    an empty or unknown reference, a child table or a Single."""
+    if not (isinstance(doctype, str) and doctype and name not in (None, "")):
+        return None
+    try:
+        meta = get_meta(doctype)
+    except exceptions.DoesNotExistError:
+        return None
+    return meta if fieldname in meta.optional_fields else None
+
+
 def doctype_exists(doctype: str) -> bool:
     try:
         get_meta(doctype)

@@ -11,7 +11,7 @@ field's value and the parent is saved once by the document layer with all of the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -22,9 +22,6 @@ from .. import fieldtypes
 from ..meta import FieldMeta, get_meta
 from ..models import Document
 from .forms import document_form
-
-if TYPE_CHECKING:
-    from .document import DocumentAdmin
 
 
 class ChildFormSet(BaseInlineFormSet):
@@ -59,7 +56,7 @@ class ChildTableInline(admin.TabularInline):
     classes = ("frappe-child-table",)
 
     def __init__(self, parent_model: Any, admin_site: Any, *, table: FieldMeta, child_model: type[Document],
-                 parent_admin: DocumentAdmin) -> None:
+                 parent_admin: admin.ModelAdmin) -> None:  # the DocType's DocumentAdmin
         self.model = child_model
         self.table = table
         self.child_meta = get_meta(table.options)

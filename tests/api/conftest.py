@@ -108,3 +108,13 @@ def storage(request, db) -> Storage:
         yield Storage("orm", get_meta("Ticket"))
     finally:
         model_registry.restore(snapshot)
+
+
+@pytest.fixture
+def production_settings(settings, tmp_path):
+    """The README's production settings: a cache shared between processes, cached sessions and the cached
+    user backend (the warm query-count tests use them)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path / "cache")}}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.AUTHENTICATION_BACKENDS = ["django_frappe_api.auth_backend.CachedModelBackend"]

@@ -18,16 +18,7 @@ from rest_framework.test import APIClient
 from django_frappe_api.models import ApiKey
 from tests.factories import UserFactory, make_doctype
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def production_settings(settings, tmp_path):
-    """A cache shared between processes, cached sessions and the cached user backend, as the README recommends."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                   "LOCATION": str(tmp_path / "cache")}}
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.AUTHENTICATION_BACKENDS = ["django_frappe_api.auth_backend.CachedModelBackend"]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("production_settings")]
 
 
 FIELDS = [

@@ -13,18 +13,10 @@ from django_frappe_api import document
 from django_frappe_api.methods.share import add_docshare
 from tests.factories import UserFactory, make_doctype
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("production_settings")]
 
 JANE = "jane@example.com"
 PARAMS = {"fields": '["name"]', "order_by": "name asc"}
-
-
-@pytest.fixture(autouse=True)
-def production_settings(settings, tmp_path):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                   "LOCATION": str(tmp_path / "cache")}}
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.AUTHENTICATION_BACKENDS = ["django_frappe_api.auth_backend.CachedModelBackend"]
 
 
 @pytest.fixture
