@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from django_frappe_api import document
-from django_frappe_api.backends import indexes
+from django_frappe_api.backends import index_sync
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import Document
@@ -76,7 +76,7 @@ class Bench:
             {"fieldname": "qty", "label": "Qty", "fieldtype": "Int", "search_index": 1},
         ]
         save_definition({"name": DOCTYPE, "fields": fields, "permissions": [{"role": "System Manager"}]})
-        indexes.sync_doctype(DOCTYPE)  # the per-field indexes, also when an earlier run left the DocType
+        index_sync.sync_doctype(DOCTYPE)  # the per-field indexes, also when an earlier run left the DocType
         self.meta = get_meta(DOCTYPE)
         exists = RealItem._meta.db_table in connection.introspection.table_names()
         self.loaded = Document.objects.filter(doctype_id=DOCTYPE).count() if keep and exists else -1

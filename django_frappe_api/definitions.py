@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import exceptions
-from .backends import indexes
+from .backends import index_sync
 from .definition_checks import check_definition
 from .doctype_rows import (
     as_stored,
@@ -72,7 +72,7 @@ def save_definition(
         DocField.objects.bulk_create([docfield_row(row, f) for f in cleaned["fields"]])
         DocPerm.objects.bulk_create([docperm_row(row, p) for p in cleaned["permissions"]])
         clear_meta_cache(name)  # now, and again on commit
-    indexes.sync_doctype(name)  # after the block: in autocommit, PostgreSQL builds them concurrently
+    index_sync.sync_doctype(name)  # after the block: in autocommit, PostgreSQL builds them concurrently
     return DocType.objects.prefetch_related("fields", "permissions").get(name=name)
 
 

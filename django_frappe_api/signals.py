@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from .backends import indexes
+from .backends import index_sync
 from .meta import clear_meta_cache
 from .models import DocField, DocPerm, DocType
 
@@ -20,7 +20,7 @@ def doctype_changed(sender, instance: DocType, **kwargs) -> None:
 
 @receiver(post_delete, sender=DocType, dispatch_uid="frappe_api_doctype_indexes_dropped")
 def doctype_deleted(sender, instance: DocType, **kwargs) -> None:
-    indexes.drop_doctype(instance.name)
+    index_sync.drop_doctype(instance.name)
 
 
 @receiver([post_save, post_delete], sender=DocField, dispatch_uid="frappe_api_docfield_changed")

@@ -17,7 +17,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from django_frappe_api import checks, document, exceptions
-from django_frappe_api.backends import generated_columns, indexes
+from django_frappe_api.backends import generated_columns, index_sync, indexes
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
@@ -169,7 +169,7 @@ def test_blank_values_of_a_unique_field_may_repeat(admin_user):
 
 
 def test_near_the_index_limit_the_sync_skips_a_field_which_then_reads_its_json_key(admin_user, caplog):
-    indexes.sync_all()  # whatever else is wanted (built-in DocTypes) first: one more index fits, not two
+    index_sync.sync_all()  # whatever else is wanted (built-in DocTypes) first: one more index fits, not two
     room_for_one = generated_columns.limits()[0] + generated_columns.INDEX_HEADROOM + 1
     fields = [{"fieldname": "status", "fieldtype": "Data", "search_index": 1},
               {"fieldname": "zone", "fieldtype": "Data", "search_index": 1}]

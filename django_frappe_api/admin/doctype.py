@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import exceptions, fieldtypes
-from ..backends import indexes
+from ..backends import index_sync
 from ..definitions import validate_definition
 from ..doctype_rows import doctype_as_dict
 from ..meta import clear_meta_cache, doctype_exists
@@ -151,4 +151,4 @@ class DocTypeAdmin(admin.ModelAdmin):
         except exceptions.ValidationError as error:
             raise Refused(error) from None
         clear_meta_cache(row.name)
-        indexes.sync_doctype(row.name)  # as save_definition does: the fields' indexes follow the definition
+        index_sync.sync_doctype(row.name)  # as save_definition does: the fields' indexes follow the definition

@@ -33,6 +33,7 @@ from django.db.models.expressions import Col, Expression
 
 from .. import fieldtypes
 from ..models import Document
+from .field_columns import column_name
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class VirtualColumn:
     def name(self) -> str:
         if self.doctype:
             return f"{COLUMN_PREFIX}u_{_digest(self.doctype, self.fieldname, self.kind)}"
-        return f"{COLUMN_PREFIX}c_{_digest(self.fieldname, self.kind)}"
+        return column_name(self.fieldname, self.kind)  # the name PostgreSQL's field columns have
 
     def value_sql(self) -> str:
         """The column's expression: what Django's JSON key expression gives, NULL where that would fail."""

@@ -1,24 +1,24 @@
-"""Database indexes on the fields of JSON DocTypes, made by the app when a DocType is saved.
+"""Which database indexes the fields of JSON DocTypes get, their names and SQL, and what the query compares.
 
 Usage::
 
     from django_frappe_api.backends import indexes
-    indexes.sync_doctype("Task")          # after saving a definition (``save_definition`` calls it)
-    indexes.sync_all(dry_run=True)        # what ``manage.py frappe_api_sync_indexes`` would change
+    indexes.wanted(get_meta("Task"))       # the FieldIndex items a definition asks for
+    indexes.field_value(meta, "status", "Select")   # the SQL a query compares: what the index is built on
     indexes.indexed_fieldnames("Task")    # ["status", "project"]: the fields the database has an index for
 
-Every JSON DocType shares the ``Document`` table, so an index is a partial expression index per DocType
-and field, on exactly the expression ``field_value`` gives the query builder (and, for the sort field, the one
-``order_expression`` sorts by), ``WHERE doctype = '<DocType>'``. Fields marked ``search_index``,
-``unique`` or ``in_standard_filter``, Link fields and the DocType's ``sort_field`` get one; a ``unique``
-field of a non-child DocType gets a UNIQUE index, so two concurrent inserts cannot both store a value.
-A filter index ends with ``modified`` (or ``creation``, the DocType's sort) and ``name``: ``status = 'Open'
-ORDER BY modified DESC LIMIT 20`` then reads twenty entries however rare the value, and a keyset page too.
-PostgreSQL also gets ``CREATE STATISTICS`` on ``(doctype, expression)``: the planner ignores the
-statistics of partial indexes and would misestimate JSON-key equality. Names are ``dfa_<doctype
-hash>_<field hash>``, so the indexes of one DocType are found by prefix and a changed field type gives a
-new name. MariaDB/MySQL index virtual columns shared between DocTypes instead (``generated_columns``), and
-``field_value`` names the column there; their DDL commits, so inside a transaction it runs after the commit.
+``index_sync`` creates and drops them. Every JSON DocType shares the ``Document`` table, so an index is
+partial per DocType and field, ``WHERE doctype = '<DocType>'``: on SQLite on the JSON key's expression, on
+PostgreSQL on the field's real column (``field_columns``: PostgreSQL answers a count from an index alone
+only for plain columns). The sort field gets one on what ``order_expression`` sorts by. Fields marked
+``search_index``, ``unique`` or ``in_standard_filter``, Link fields and the DocType's ``sort_field`` get one;
+a ``unique`` field of a non-child DocType gets a UNIQUE index, so two concurrent inserts cannot both store a
+value. A filter index ends with ``modified`` (or ``creation``, the DocType's sort) and ``name``: ``status =
+'Open' ORDER BY modified DESC LIMIT 20`` then reads twenty entries however rare the value, and a keyset page
+too. PostgreSQL also gets ``CREATE STATISTICS`` on ``(doctype, column)``: the planner ignores the statistics
+of partial indexes. Names are ``dfa_<doctype hash>_<field hash>``, so the indexes of one DocType are found
+by prefix and a changed field type gives a new name. MariaDB/MySQL index virtual columns shared between
+DocTypes instead (``generated_columns``), and ``field_value`` names the column there.
 """
 
 from __future__ import annotations
@@ -28,15 +28,17 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.db.models import F, Index, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import GreaterThan
 
 from .. import exceptions, fieldtypes
 from ..meta import FieldMeta, Meta, get_meta
-from ..models import DocType, Document
-from . import generated_columns
+from ..meta import memo as meta_memo
+from ..models import Document
+from . import field_columns, generated_columns
+from .generated_columns import GeneratedColumn
 from .json_keys import json_value
 
 logger = logging.getLogger(__name__)
@@ -63,7 +65,8 @@ class FieldIndex:
     def name(self) -> str:
         variant = "u" if self.unique else "s" if self.sort else "f"
         kind = fieldtypes.db_kind(self.fieldtype)
-        return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *self.then_columns)}"
+        on = ("column",) if connection.vendor == "postgresql" else ()  # not the expression indexes of before
+        return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *self.then_columns, *on)}"
 
     @property
     def then_columns(self) -> tuple[str, ...]:
@@ -72,8 +75,8 @@ class FieldIndex:
 
     @property
     def statistics_name(self) -> str:
-        """Statistics are per expression, shared by every DocType with that field and kind."""
-        return f"{STATISTICS_PREFIX}{_digest(self.fieldname, fieldtypes.db_kind(self.fieldtype), size=16)}"
+        """Statistics are per column (PostgreSQL), shared by every DocType with that field and kind."""
+        return f"{STATISTICS_PREFIX}{_digest(self.fieldname, fieldtypes.db_kind(self.fieldtype), 'column', size=16)}"
 
     def expression(self) -> Any:
         value = json_value(self.fieldtype, f"{self.fieldname}|data")
@@ -136,15 +139,29 @@ def _indexable(field: FieldMeta) -> bool:
 def field_value(meta: Meta, fieldname: str, fieldtype: str) -> Any:
     """The SQL a query compares and sorts one JSON field of ``meta`` by: what its index is built on.
 
-    The JSON key expression, except on MariaDB/MySQL for an indexed field whose virtual column exists: the
-    column, which the optimizer matches to its index. The same DocType and field give the same SQL.
+    The JSON key expression, except for an indexed field whose column is in place: on PostgreSQL the field
+    column (``field_columns``) once its index is valid, so the column is filled; on MariaDB/MySQL the virtual
+    column, which the optimizer matches to its index. The same Meta and field give the same SQL.
     """
+    if connection.vendor == "postgresql":
+        if fieldname in _ready_columns(meta):
+            return GeneratedColumn(field_columns.column_name(fieldname, fieldtypes.db_kind(fieldtype)), fieldtype)
+        return json_value(fieldtype, f"{fieldname}|data")
     if connection.vendor == "mysql" and any(index.fieldname == fieldname and not index.sort
                                             for index in wanted(meta)):
         column = generated_columns.column_for(fieldname, fieldtype)
         if column is not None:
             return generated_columns.GeneratedColumn(column, fieldtype)
     return json_value(fieldtype, f"{fieldname}|data")
+
+
+def _ready_columns(meta: Meta) -> frozenset[str]:
+    """The fields of ``meta`` with a valid index on their column, read once per Meta (and thread)."""
+    memo = meta_memo(meta, "field_columns")
+    if "ready" not in memo:
+        have = existing(doctype_prefix(meta.name)) if wanted(meta) else {}
+        memo["ready"] = frozenset(index.fieldname for index in wanted(meta) if have.get(index.name))
+    return memo["ready"]
 
 
 def indexed_fieldnames(doctype: str) -> list[str]:
@@ -200,7 +217,10 @@ def existing_statistics() -> set[str]:
 
 
 def create_sql(index: FieldIndex, *, concurrently: bool = False) -> str:
-    """``CREATE [UNIQUE] INDEX`` for one field, compiled by Django so every value is quoted."""
+    """``CREATE [UNIQUE] INDEX`` for one field, compiled by Django so every value is quoted (PostgreSQL:
+    on the field's column, see ``field_columns``)."""
+    if connection.vendor == "postgresql":
+        return field_columns.index_sql(index, concurrently=concurrently)
     expression = index.expression()
     if connection.vendor == "postgresql":  # serves ASC NULLS FIRST and DESC NULLS LAST, as lists sort
         expression = expression.asc(nulls_first=True)  # (SQLite sorts NULLs first already, and refuses this)
@@ -217,12 +237,8 @@ def create_sql(index: FieldIndex, *, concurrently: bool = False) -> str:
 
 
 def statistics_sql(index: FieldIndex) -> str:
-    """``CREATE STATISTICS`` on ``(doctype, expression)``: MCV pairs give the per-DocType value estimates."""
-    statement = Index(index.expression(), name=index.statistics_name).create_sql(Document, _editor())
-    expression = str(statement.parts["columns"])
-    quote = connection.ops.quote_name
-    return (f"CREATE STATISTICS IF NOT EXISTS {quote(index.statistics_name)} (mcv, ndistinct, dependencies) "
-            f"ON {quote('doctype')}, {expression} FROM {quote(Document._meta.db_table)}")
+    """``CREATE STATISTICS`` on ``(doctype, column)`` (PostgreSQL): per-DocType value estimates."""
+    return field_columns.statistics_sql(index.statistics_name, index.fieldname, fieldtypes.db_kind(index.fieldtype))
 
 
 def _editor() -> Any:
@@ -233,114 +249,3 @@ def _editor() -> Any:
 def drop_sql(name: str, *, concurrently: bool = False) -> str:
     how = "CONCURRENTLY " if concurrently else ""
     return f"DROP INDEX {how}IF EXISTS {connection.ops.quote_name(name)}"
-
-
-def sync_doctype(doctype: str) -> list[str]:
-    """Create the indexes a DocType's fields need and drop the ones it no longer needs; the SQL run.
-
-    Inside a transaction (a request, the admin, a test) the indexes are built there and then; in
-    autocommit on PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked.
-    """
-    if connection.vendor not in ENGINES:
-        return []
-    if connection.vendor == "mysql":
-        return _sync_mysql()
-    try:
-        want = {index.name: index for index in wanted(get_meta(doctype))}
-    except exceptions.DoesNotExistError:
-        want = {}
-    return _apply(want, existing(doctype_prefix(doctype)), existing_statistics())
-
-
-def drop_doctype(doctype: str) -> list[str]:
-    """Drop every index of a deleted DocType (statistics stay until ``sync_all``: others may share them)."""
-    if connection.vendor not in ENGINES:
-        return []
-    if connection.vendor == "mysql":
-        return _sync_mysql()  # the DocType's row is gone: what it alone needed goes
-    return _apply({}, existing(doctype_prefix(doctype)), set())
-
-
-def sync_all(*, dry_run: bool = False) -> list[str]:
-    """Repair drift for every DocType: create missing indexes, drop stale ones and unused statistics."""
-    if connection.vendor not in ENGINES:
-        return []
-    if connection.vendor == "mysql":
-        return _sync_mysql(dry_run=dry_run)
-    want = _wanted_everywhere()
-    statistics = existing_statistics()
-    statements = _apply(want, existing(), statistics, dry_run=dry_run, analyze=True)
-    used = {index.statistics_name for index in want.values() if not index.sort}
-    for name in sorted(statistics - used):
-        statements.append(f"DROP STATISTICS IF EXISTS {connection.ops.quote_name(name)}")
-        if not dry_run:
-            _run(statements[-1])
-    return statements
-
-
-def _wanted_everywhere() -> dict[str, FieldIndex]:
-    want: dict[str, FieldIndex] = {}
-    for name in DocType.objects.values_list("name", flat=True):
-        try:
-            want.update({index.name: index for index in wanted(get_meta(name))})
-        except exceptions.DoesNotExistError:
-            continue
-    return want
-
-
-def _sync_mysql(*, dry_run: bool = False) -> list[str]:
-    """MySQL's DDL commits the transaction it runs in: inside one, the sync waits for the commit (a
-    rolled-back change never reaches the table), once however many DocTypes the transaction saves, and
-    nothing has run yet (``[]``)."""
-    if connection.in_atomic_block and not dry_run:
-        # Django forgets the callbacks of a rolled-back transaction, so a later one schedules its own.
-        if not any(entry[1] is _sync_mysql for entry in connection.run_on_commit):
-            transaction.on_commit(_sync_mysql)
-        return []
-    return generated_columns.sync(generated_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
-
-
-def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[str], *,
-           dry_run: bool = False, analyze: bool = False) -> list[str]:
-    concurrently = connection.vendor == "postgresql" and not connection.in_atomic_block
-    statements = []
-    for name in sorted(have):
-        if name not in want or not have[name]:
-            statements.append(drop_sql(name, concurrently=concurrently))
-    created = []
-    for name, index in sorted(want.items()):
-        if name not in have or not have[name]:
-            statements.append(create_sql(index, concurrently=concurrently))
-            created.append((index, statements[-1]))
-        if connection.vendor == "postgresql" and not index.sort and index.statistics_name not in statistics:
-            statistics.add(index.statistics_name)
-            statements.append(statistics_sql(index))
-    if dry_run:
-        return statements
-    failed = set()
-    for sql in statements:
-        if not _run(sql):
-            failed.add(sql)
-    for index, sql in created:
-        if sql in failed:  # a half-built concurrent index is invalid: do not leave it behind
-            _run(drop_sql(index.name, concurrently=concurrently))
-    if created and connection.vendor == "postgresql" and (
-        analyze or Document.objects.filter(doctype_id__in={index.doctype for index, _ in created}).exists()
-    ):  # statistics of new expressions; a DocType without documents has nothing to measure yet
-        _run(f"ANALYZE {connection.ops.quote_name(Document._meta.db_table)}")
-    return [sql for sql in statements if sql not in failed]
-
-
-def _run(sql: str) -> bool:
-    """Run one statement; a failure (say, stored duplicates under a new unique index) is logged, not raised."""
-    try:
-        if connection.in_atomic_block:  # a savepoint, so that a failure leaves the transaction usable
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql)
-        else:  # autocommit: CONCURRENTLY must not run inside a transaction block
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-    except DatabaseError as exc:
-        logger.warning("Could not run %s: %s", sql, exc)
-        return False
-    return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from ...backends import indexes
+from ...backends import index_sync, indexes
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if connection.vendor not in indexes.ENGINES:
             self.stdout.write(f"No field indexes on {connection.vendor} yet; nothing to do.")
             return
-        statements = indexes.sync_all(dry_run=options["dry_run"])
+        statements = index_sync.sync_all(dry_run=options["dry_run"])
         if not statements:
             self.stdout.write("Indexes are in sync.")
             return

@@ -1,0 +1,193 @@
+"""Field columns on PostgreSQL: a real column per indexed JSON key, filled by a trigger, indexed per DocType.
+
+Usage (``backends.indexes`` drives it; nothing else should)::
+
+    field_columns.prepare("Task", [FieldIndex(...), ...])   # columns, the DocType's trigger, backfill; SQL run
+    field_columns.index_sql(index, concurrently=True)       # CREATE INDEX on the column, WHERE doctype = ...
+    field_columns.column_name("status", "text")             # "dfa_c_1a2b..."
+
+PostgreSQL never answers from an expression index alone: its planner counts the column under the
+expression (``data``) as needed, so a count of a common value read every matching row and parsed its JSON
+(7.5x the count on a real column at 1M rows). Here each indexed key of ``data`` is copied into a plain
+column (``text``, ``integer`` or ``double precision``: what the query's cast gives), and the field's index
+is on that column, so a count is an index-only scan and a filter tested row by row reads a column.
+
+- Columns are shared by every DocType with a field of that name and kind (``dfa_c_<hash>``, the names
+  MariaDB's virtual columns use), added with ``ADD COLUMN`` (no table rewrite: NULL for every row).
+- Each DocType with indexed fields has one ``BEFORE INSERT OR UPDATE OF data, doctype`` trigger, ``WHEN
+  (NEW.doctype = '<DocType>')``, whose function sets its columns from ``NEW.data`` with exactly the SQL
+  the JSON query would compare (``(data ->> 'qty')::integer``), so both always agree, whatever writes the
+  row (the ORM, raw SQL, a bulk load). A value the cast refuses fails the write, as the expression
+  index did before.
+- The DocType's existing rows are backfilled in batches of ids (only rows whose column differs), after the
+  trigger exists, so a concurrent insert is never missed.
+- The query builder names a column only once the field's index on it is valid (``indexes.field_value``):
+  the index is built after the backfill, so a valid index means a filled column.
+
+Columns stay when a DocType stops using them (another may share them); ``frappe_api_sync_indexes`` drops
+the ones no DocType wants, and the triggers of DocTypes that are gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection
+
+from .. import fieldtypes
+from ..models import Document
+
+COLUMN_PREFIX = "dfa_c_"
+TRIGGER_SUFFIX = "fill"
+_SQL_TYPES = {"text": "text", "int": "integer", "float": "double precision"}
+_BATCH = 50_000  # ids per backfill statement: row locks held briefly, progress kept between batches
+
+
+def column_name(fieldname: str, kind: str) -> str:
+    """The column shared by every DocType with a field of this name and database kind."""
+    digest = hashlib.sha256("\0".join((fieldname, kind)).encode()).hexdigest()[:16]
+    return f"{COLUMN_PREFIX}{digest}"
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _literal(text: str) -> str:
+    """A PostgreSQL string literal (DocType and field names, from definitions; standard strings are on)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _table() -> str:
+    return _quote(Document._meta.db_table)
+
+
+def value_sql(row: str, fieldname: str, kind: str) -> str:
+    """The SQL of one key of ``row``'s data, as Django's JSON key expression and cast compile it."""
+    value = f"({row}.{_quote('data')} ->> {_literal(fieldname)})"
+    if kind == "int":
+        return f"({value})::integer"
+    if kind == "float":
+        return f"({value})::double precision"
+    return value
+
+
+def columns_of(field_indexes: Iterable[Any]) -> dict[str, tuple[str, str]]:
+    """Column name -> (fieldname, kind) for ``indexes.FieldIndex`` items."""
+    result = {}
+    for index in field_indexes:
+        kind = fieldtypes.db_kind(index.fieldtype)
+        result[column_name(index.fieldname, kind)] = (index.fieldname, kind)
+    return result
+
+
+def trigger_name(prefix: str) -> str:
+    """``prefix`` is ``indexes.doctype_prefix(doctype)``: the DocType's indexes and trigger share it."""
+    return f"{prefix}{TRIGGER_SUFFIX}"
+
+
+def existing_columns() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND NOT attisdropped "
+            "AND attname LIKE %s", [_table(), COLUMN_PREFIX.replace("_", r"\_") + "%"])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def function_source(prefix: str) -> str | None:
+    """The body of the DocType's trigger function now, if it has one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [trigger_name(prefix)])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def existing_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
+                       [_table(), r"dfa\_%\_" + TRIGGER_SUFFIX])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) -> list[str]:
+    """The DDL giving ``doctype`` its columns and trigger (none left when it has no column); nothing when
+    the database has them already."""
+    name = trigger_name(prefix)
+    if not columns:
+        return drop_sql(prefix) if name in existing_triggers() else []
+    have = existing_columns()
+    statements = [f"ALTER TABLE {_table()} ADD COLUMN IF NOT EXISTS {_quote(column)} {_SQL_TYPES[kind]}"
+                  for column, (_, kind) in sorted(columns.items()) if column not in have]
+    body = "".join(f"  NEW.{_quote(column)} := {value_sql('NEW', fieldname, kind)};\n"
+                   for column, (fieldname, kind) in sorted(columns.items()))
+    body = f"\nBEGIN\n{body}  RETURN NEW;\nEND\n"
+    if function_source(prefix) != body:
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {_quote(name)}() RETURNS trigger LANGUAGE plpgsql AS $dfa${body}$dfa$")
+    if name not in existing_triggers():
+        statements.append(
+            f"CREATE OR REPLACE TRIGGER {_quote(name)} BEFORE INSERT OR UPDATE OF {_quote('data')}, "
+            f"{_quote('doctype')} ON {_table()} FOR EACH ROW WHEN (NEW.{_quote('doctype')} = {_literal(doctype)}) "
+            f"EXECUTE FUNCTION {_quote(name)}()")
+    return statements
+
+
+def drop_sql(prefix: str) -> list[str]:
+    name = _quote(trigger_name(prefix))
+    return [f"DROP TRIGGER IF EXISTS {name} ON {_table()}", f"DROP FUNCTION IF EXISTS {name}()"]
+
+
+def backfill(doctype: str, columns: dict[str, tuple[str, str]], run: Callable[[str, list[Any]], int]) -> int:
+    """Copy the keys of the DocType's stored rows into its columns, a batch of ids at a time; rows updated.
+
+    Only rows whose column differs are written, so a repeated sync writes nothing. ``run`` executes one
+    statement with parameters and answers its row count (raising on failure).
+    """
+    if not columns:
+        return 0
+    table, doctype_column = _table(), _quote("doctype")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table} WHERE {doctype_column} = %s", [doctype])
+        low, high = cursor.fetchone()
+    if low is None:
+        return 0
+    assignments = ", ".join(f"{_quote(c)} = {value_sql(table, f, k)}" for c, (f, k) in sorted(columns.items()))
+    differs = " OR ".join(f"{_quote(c)} IS DISTINCT FROM {value_sql(table, f, k)}"
+                          for c, (f, k) in sorted(columns.items()))
+    sql = (f"UPDATE {table} SET {assignments} WHERE {doctype_column} = %s AND id >= %s AND id < %s "
+           f"AND ({differs})")
+    updated = 0
+    for start in range(low, high + 1, _BATCH):
+        updated += run(sql, [doctype, start, start + _BATCH])
+    return updated
+
+
+def index_sql(index: Any, *, concurrently: bool = False) -> str:
+    """``CREATE [UNIQUE] INDEX`` for an ``indexes.FieldIndex``, on its column, partial to its DocType.
+
+    ``NULLS FIRST`` serves ``ASC NULLS FIRST`` and ``DESC NULLS LAST``, as lists sort; text sorts by
+    ``lower()``, as ``GenericBackend.order_expression`` does.
+    """
+    kind = fieldtypes.db_kind(index.fieldtype)
+    column = _quote(column_name(index.fieldname, kind))
+    key = f"lower({column})" if index.sort and index.fieldtype in fieldtypes.TEXT_TYPES else column
+    parts = [f"{key} NULLS FIRST", *(_quote(name) for name in index.then_columns)]
+    condition = f"{_quote('doctype')} = {_literal(index.doctype)}"
+    if index.unique and kind == "text":
+        condition += f" AND {column} > ''"  # blank values may repeat, as the query check lets them
+    how = "UNIQUE INDEX" if index.unique else "INDEX"
+    if concurrently:
+        how += " CONCURRENTLY"
+    return f"CREATE {how} {_quote(index.name)} ON {_table()} ({', '.join(parts)}) WHERE {condition}"
+
+
+def statistics_sql(name: str, fieldname: str, kind: str) -> str:
+    """``CREATE STATISTICS`` on ``(doctype, column)``: MCV pairs give the per-DocType value estimates."""
+    return (f"CREATE STATISTICS IF NOT EXISTS {_quote(name)} (mcv, ndistinct, dependencies) "
+            f"ON {_quote('doctype')}, {_quote(column_name(fieldname, kind))} FROM {_table()}")
+
+
+def drop_column_sql(column: str) -> str:
+    return f"ALTER TABLE {_table()} DROP COLUMN IF EXISTS {_quote(column)}"

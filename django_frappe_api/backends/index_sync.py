@@ -1,0 +1,232 @@
+"""Keeping the database's field indexes in step with the DocType definitions (``indexes`` says which).
+
+Usage::
+
+    from django_frappe_api.backends import index_sync
+    index_sync.sync_doctype("Task")          # after saving a definition (``save_definition`` calls it)
+    index_sync.drop_doctype("Task")          # a deleted DocType (the ``post_delete`` signal calls it)
+    index_sync.sync_all(dry_run=True)        # what ``manage.py frappe_api_sync_indexes`` would change
+
+Inside a transaction (a request, the admin, a test) the indexes are built there and then; in autocommit on
+PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked. On PostgreSQL the field columns
+(``field_columns``) are made and filled before the indexes on them; MariaDB/MySQL's virtual columns
+(``generated_columns``) are synced after the commit, as their DDL commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+
+from .. import exceptions
+from ..meta import clear_meta_cache, get_meta
+from ..models import DocType, Document
+from . import field_columns, generated_columns
+from .indexes import (
+    ENGINES,
+    FieldIndex,
+    create_sql,
+    doctype_prefix,
+    drop_sql,
+    existing,
+    existing_statistics,
+    statistics_sql,
+    wanted,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def sync_doctype(doctype: str) -> list[str]:
+    """Create the indexes a DocType's fields need and drop the ones it no longer needs; the SQL run.
+
+    Inside a transaction (a request, the admin, a test) the indexes are built there and then; in
+    autocommit on PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked.
+    """
+    if connection.vendor not in ENGINES:
+        return []
+    if connection.vendor == "mysql":
+        return _sync_mysql()
+    try:
+        want = {index.name: index for index in wanted(get_meta(doctype))}
+    except exceptions.DoesNotExistError:
+        want = {}
+    statements, ready = _prepare_columns(doctype, list(want.values()))
+    if not ready:  # the columns are not filled: no index on them, so queries keep the JSON expression
+        want = {}
+    statements += _apply(want, existing(doctype_prefix(doctype)), existing_statistics())
+    if statements:
+        clear_meta_cache(doctype)  # every process reads the DocType's ready columns again
+    return statements
+
+
+def drop_doctype(doctype: str) -> list[str]:
+    """Drop every index of a deleted DocType (statistics stay until ``sync_all``: others may share them)."""
+    if connection.vendor not in ENGINES:
+        return []
+    if connection.vendor == "mysql":
+        return _sync_mysql()  # the DocType's row is gone: what it alone needed goes
+    statements = _apply({}, existing(doctype_prefix(doctype)), set())
+    if connection.vendor == "postgresql":
+        statements += [sql for sql in field_columns.drop_sql(doctype_prefix(doctype)) if _run(sql)]
+    return statements
+
+
+def sync_all(*, dry_run: bool = False) -> list[str]:
+    """Repair drift for every DocType: create missing indexes, drop stale ones and unused statistics."""
+    if connection.vendor not in ENGINES:
+        return []
+    if connection.vendor == "mysql":
+        return _sync_mysql(dry_run=dry_run)
+    want = _wanted_everywhere()
+    statistics = existing_statistics()
+    statements, unready = [], set()
+    if connection.vendor == "postgresql":
+        statements, unready = _sync_columns(want, dry_run=dry_run)
+    ready = {name: index for name, index in want.items() if index.doctype not in unready}
+    statements += _apply(ready, existing(), statistics, dry_run=dry_run, analyze=True)
+    used = {index.statistics_name for index in want.values() if not index.sort}
+    obsolete = [f"DROP STATISTICS IF EXISTS {connection.ops.quote_name(name)}" for name in sorted(statistics - used)]
+    if connection.vendor == "postgresql":
+        needed = field_columns.columns_of(want.values())
+        obsolete += [field_columns.drop_column_sql(c) for c in sorted(field_columns.existing_columns() - set(needed))]
+    statements += [sql for sql in obsolete if dry_run or _run(sql)]
+    if statements and not dry_run:
+        for name in {index.doctype for index in want.values()}:
+            clear_meta_cache(name)
+    return statements
+
+
+def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[str], set[str]]:
+    """PostgreSQL: every DocType's columns and trigger, the triggers of DocTypes gone dropped; the SQL run
+    and the DocTypes whose columns could not be filled."""
+    by_doctype: dict[str, list[FieldIndex]] = {}
+    for index in want.values():
+        by_doctype.setdefault(index.doctype, []).append(index)
+    statements, unready = [], set()
+    for doctype, items in sorted(by_doctype.items()):
+        if dry_run:
+            prefix = doctype_prefix(doctype)
+            statements += field_columns.prepare_sql(doctype, prefix, field_columns.columns_of(items))
+            continue
+        run, ready = _prepare_columns(doctype, items, refill=True)
+        statements += run
+        if not ready:
+            unready.add(doctype)
+    kept = {field_columns.trigger_name(doctype_prefix(doctype)) for doctype in by_doctype}
+    for name in sorted(field_columns.existing_triggers() - kept):
+        prefix = name[: -len(field_columns.TRIGGER_SUFFIX)]
+        statements += [sql for sql in field_columns.drop_sql(prefix) if dry_run or _run(sql)]
+    return statements, unready
+
+
+def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = False) -> tuple[list[str], bool]:
+    """PostgreSQL: the DocType's field columns, trigger and backfill (``field_columns``); the SQL run and
+    whether the columns are filled. Other engines index the JSON expression: nothing to do.
+
+    An unchanged trigger has kept the columns filled since it was made, so the rows are read again only
+    when it changes, or to repair drift (``refill``, from ``sync_all``)."""
+    if connection.vendor != "postgresql":
+        return [], True
+    columns = field_columns.columns_of(items)
+    prefix = doctype_prefix(doctype)
+    statements = field_columns.prepare_sql(doctype, prefix, columns)
+    done = []
+    for sql in statements:
+        if not _run(sql):
+            return done, False
+        done.append(sql)
+    if not (statements or refill):
+        return done, True
+    try:
+        updated = field_columns.backfill(doctype, columns, _execute)
+    except DatabaseError as exc:  # a stored value the column's cast refuses, say
+        logger.warning("Could not fill the field columns of %s: %s", doctype, exc)
+        # Without the trigger that row stays writable, as it was; the fields keep their JSON expression.
+        return done + [sql for sql in field_columns.drop_sql(prefix) if _run(sql)], False
+    if updated:
+        done.append(f"-- {updated} rows of {doctype} copied into their field columns")
+    return done, True
+
+
+def _execute(sql: str, params: list[Any]) -> int:
+    """One statement with parameters, in a savepoint inside a transaction; its row count (raises)."""
+    if connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _wanted_everywhere() -> dict[str, FieldIndex]:
+    want: dict[str, FieldIndex] = {}
+    for name in DocType.objects.values_list("name", flat=True):
+        try:
+            want.update({index.name: index for index in wanted(get_meta(name))})
+        except exceptions.DoesNotExistError:
+            continue
+    return want
+
+
+def _sync_mysql(*, dry_run: bool = False) -> list[str]:
+    """MySQL's DDL commits the transaction it runs in: inside one, the sync waits for the commit (a
+    rolled-back change never reaches the table), once however many DocTypes the transaction saves, and
+    nothing has run yet (``[]``)."""
+    if connection.in_atomic_block and not dry_run:
+        # Django forgets the callbacks of a rolled-back transaction, so a later one schedules its own.
+        if not any(entry[1] is _sync_mysql for entry in connection.run_on_commit):
+            transaction.on_commit(_sync_mysql)
+        return []
+    return generated_columns.sync(generated_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
+
+
+def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[str], *,
+           dry_run: bool = False, analyze: bool = False) -> list[str]:
+    concurrently = connection.vendor == "postgresql" and not connection.in_atomic_block
+    statements = []
+    for name in sorted(have):
+        if name not in want or not have[name]:
+            statements.append(drop_sql(name, concurrently=concurrently))
+    created = []
+    for name, index in sorted(want.items()):
+        if name not in have or not have[name]:
+            statements.append(create_sql(index, concurrently=concurrently))
+            created.append((index, statements[-1]))
+        if connection.vendor == "postgresql" and not index.sort and index.statistics_name not in statistics:
+            statistics.add(index.statistics_name)
+            statements.append(statistics_sql(index))
+    if dry_run:
+        return statements
+    failed = set()
+    for sql in statements:
+        if not _run(sql):
+            failed.add(sql)
+    for index, sql in created:
+        if sql in failed:  # a half-built concurrent index is invalid: do not leave it behind
+            _run(drop_sql(index.name, concurrently=concurrently))
+    if created and connection.vendor == "postgresql" and (
+        analyze or Document.objects.filter(doctype_id__in={index.doctype for index, _ in created}).exists()
+    ):  # statistics of new expressions; a DocType without documents has nothing to measure yet
+        _run(f"ANALYZE {connection.ops.quote_name(Document._meta.db_table)}")
+    return [sql for sql in statements if sql not in failed]
+
+
+def _run(sql: str) -> bool:
+    """Run one statement; a failure (say, stored duplicates under a new unique index) is logged, not raised."""
+    try:
+        if connection.in_atomic_block:  # a savepoint, so that a failure leaves the transaction usable
+            with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "postgresql":  # DDL refuses a table with deferred checks pending
+                    connection.check_constraints()
+                cursor.execute(sql)
+        else:  # autocommit: CONCURRENTLY must not run inside a transaction block
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+    except DatabaseError as exc:
+        logger.warning("Could not run %s: %s", sql, exc)
+        return False
+    return True

@@ -1,0 +1,139 @@
+"""PostgreSQL field columns: indexed JSON keys copied into real columns by a per-DocType trigger, backfilled,
+named by the query once their index is valid, and counted from the index alone."""
+
+from __future__ import annotations
+
+import logging
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from django_frappe_api import document
+from django_frappe_api.backends import field_columns, indexes
+from django_frappe_api.definitions import save_definition
+from django_frappe_api.meta import get_meta
+from django_frappe_api.models import DocType, Document
+from tests.factories import make_doctype
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's field columns")
+
+FIELDS = [
+    {"fieldname": "title", "fieldtype": "Data"},
+    {"fieldname": "status", "fieldtype": "Select", "options": "Open\nClosed", "search_index": 1},
+    {"fieldname": "qty", "fieldtype": "Int", "in_standard_filter": 1},
+    {"fieldname": "rate", "fieldtype": "Float", "search_index": 1},
+]
+STATUS = field_columns.column_name("status", "text")
+QTY = field_columns.column_name("qty", "int")
+RATE = field_columns.column_name("rate", "float")
+TABLE = Document._meta.db_table
+
+
+def _define(fields: list[dict]) -> None:
+    save_definition({"name": "Column Item", "fields": fields, "permissions": [{"role": "System Manager"}]})
+
+
+def _columns(name: str) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "{STATUS}", "{QTY}", "{RATE}" FROM "{TABLE}" WHERE doctype = %s AND name = %s',
+                       ["Column Item", name])
+        return cursor.fetchone()
+
+
+def _list_sql(admin_user, **args) -> tuple[list, str]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = document.get_list("Column Item", user=admin_user, fields=["name"], order_by="name asc", **args)
+    return [row["name"] for row in rows], queries.captured_queries[-1]["sql"]
+
+
+@pytest.fixture
+def item(db):
+    return make_doctype("Column Item", FIELDS)
+
+
+def test_every_write_copies_the_indexed_keys_into_their_columns(item, admin_user):
+    doc = document.insert_doc("Column Item", {"title": "a", "status": "Open", "qty": 7, "rate": 1.5},
+                              user=admin_user)
+    assert _columns(doc["name"]) == ("Open", 7, 1.5)
+
+    document.update_doc("Column Item", doc["name"], {"status": "Closed", "qty": 9}, user=admin_user)
+    assert _columns(doc["name"]) == ("Closed", 9, 1.5)
+
+    with connection.cursor() as cursor:  # a write that bypasses the app is followed too
+        cursor.execute(f"""UPDATE "{TABLE}" SET data = data || '{{"qty": 11}}' WHERE name = %s""", [doc["name"]])
+    assert _columns(doc["name"]) == ("Closed", 11, 1.5)
+    assert set(field_columns.existing_columns()) >= {STATUS, QTY, RATE}
+
+
+def test_a_filtered_list_names_the_column_and_a_count_reads_only_the_index(item, admin_user):
+    Document.objects.bulk_create([Document(doctype_id="Column Item", name=f"n{n:03d}", data={
+        "title": f"t{n}", "status": "Open" if n % 50 == 0 else "Closed", "qty": n, "rate": n / 2})
+        for n in range(200)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    names, sql = _list_sql(admin_user, filters=[["qty", ">", 190]])
+    assert names == [f"n{n}" for n in range(191, 200)]
+    assert f'"{QTY}" >' in sql and "->>" not in sql
+
+    with CaptureQueriesContext(connection) as queries:
+        assert document.get_count("Column Item", user=admin_user, filters=[["status", "=", "Open"]]) == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether the index alone *can* serve
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    status_index = next(i.name for i in indexes.wanted(get_meta("Column Item")) if i.fieldname == "status")
+    assert f"Index Only Scan using {status_index}" in plan, plan
+
+
+def test_rows_stored_before_a_field_was_indexed_are_filled_when_it_is(db, admin_user):
+    _define([{**field, "search_index": 0, "in_standard_filter": 0} for field in FIELDS])
+    Document.objects.bulk_create([Document(doctype_id="Column Item", name=f"n{n}", data={"qty": n, "status": "Open"})
+                                  for n in range(5)])
+    names, sql = _list_sql(admin_user, filters=[["qty", ">=", 3]])
+    assert names == ["n3", "n4"] and "->>" in sql  # not indexed: the JSON key
+
+    _define(FIELDS)
+
+    assert [_columns(f"n{n}")[:2] for n in range(5)] == [("Open", n) for n in range(5)]
+    names, sql = _list_sql(admin_user, filters=[["qty", ">=", 3]])
+    assert names == ["n3", "n4"] and QTY in sql
+
+
+def test_a_stored_value_the_cast_refuses_keeps_the_doctype_on_its_json_keys(db, admin_user, caplog):
+    _define([{**field, "search_index": 0, "in_standard_filter": 0} for field in FIELDS])
+    Document.objects.create(doctype_id="Column Item", name="bad", data={"qty": "many", "status": "Open"})
+
+    with caplog.at_level(logging.WARNING, logger="django_frappe_api.backends.indexes"):
+        _define(FIELDS)
+
+    assert "Could not fill the field columns of Column Item" in caplog.text
+    assert indexes.indexed_fieldnames("Column Item") == []
+    assert field_columns.trigger_name(indexes.doctype_prefix("Column Item")) not in field_columns.existing_triggers()
+    names, sql = _list_sql(admin_user, filters=[["status", "=", "Open"]])
+    assert names == ["bad"] and "->>" in sql
+    Document.objects.filter(name="bad").update(data={"qty": "still many"})  # the row stays writable
+
+
+def test_unindexing_a_field_falls_back_to_its_key_and_the_sync_drops_what_nobody_uses(item, admin_user):
+    document.insert_doc("Column Item", {"title": "a", "status": "Open", "qty": 3, "rate": 2.0}, user=admin_user)
+    _define([{**field, "search_index": 0} if field["fieldname"] == "rate" else field for field in FIELDS])
+
+    names, sql = _list_sql(admin_user, filters=[["rate", "=", 2]])
+    assert len(names) == 1
+    assert RATE not in sql and "->>" in sql  # no longer indexed: its JSON key, not the column
+    assert RATE in field_columns.existing_columns()  # until the repair command: another DocType may share it
+
+    out = StringIO()
+    call_command("frappe_api_sync_indexes", stdout=out)
+    assert RATE not in field_columns.existing_columns() and STATUS in field_columns.existing_columns()
+
+    Document.objects.filter(doctype_id="Column Item").delete()
+    DocType.objects.filter(name="Column Item").delete()
+    assert field_columns.trigger_name(indexes.doctype_prefix("Column Item")) not in field_columns.existing_triggers()
+    call_command("frappe_api_sync_indexes", stdout=StringIO())
+    assert not {STATUS, QTY} & field_columns.existing_columns()
