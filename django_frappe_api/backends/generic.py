@@ -34,10 +34,11 @@ from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import ListQuery, SelectItem
 from . import statements
+from .aliases import Aliases, Deferred
 from .indexes import field_value
 from .json_keys import DocTypeName
 from .json_keys import json_value as _json_value
-from .sql import Aliases, Deferred, SQLBackend, link_value, wire_value
+from .sql import SQLBackend, link_value, wire_value
 
 # Time zones that are UTC all year: a datetime stored in UTC is sent as it is stored.
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})

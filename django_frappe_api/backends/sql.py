@@ -22,7 +22,6 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    FilteredRelation,
     FloatField,
     Max,
     Min,
@@ -42,6 +41,7 @@ from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
 from . import statements
+from .aliases import Aliases
 from .base import get_backend
 from .keyset import keyset_page, rows_by_key
 from .statement_timeout import count_within
@@ -63,40 +63,6 @@ def link_value(ref: FieldRef, outer_lookup: str) -> Subquery:
     name = backend.column(aliases, FieldRef("name", "Data"))
     queryset = aliases.apply(backend.base_queryset(meta), frozenset({value.lookup}))
     return Subquery(queryset.filter(**{name.lookup: OuterRef(outer_lookup)}).values(value.lookup)[:1])
-
-
-class Deferred:
-    """An alias expression built only when a query is compiled: a statement already compiled needs none."""
-
-    __slots__ = ("args", "factory")
-
-    def __init__(self, factory: Any, *args: Any) -> None:
-        self.factory, self.args = factory, args
-
-    def build(self) -> Any:
-        return self.factory(*self.args)
-
-
-class Aliases:
-    """The joins and expressions one query needs, keyed by the alias they are filtered on."""
-
-    def __init__(self, meta: Meta) -> None:
-        self.meta = meta
-        self.relations: dict[str, FilteredRelation] = {}
-        self.expressions: dict[str, Any] = {}
-
-    def apply(self, queryset: QuerySet, selected: frozenset[str] = frozenset()) -> QuerySet:
-        """Add the collected aliases; those in ``selected`` become annotations so values() sees them."""
-        if self.relations:
-            queryset = queryset.alias(**self.relations)
-        expressions = {k: v.build() if isinstance(v, Deferred) else v for k, v in self.expressions.items()}
-        hidden = {k: v for k, v in expressions.items() if k not in selected}
-        shown = {k: v for k, v in expressions.items() if k in selected}
-        if hidden:
-            queryset = queryset.alias(**hidden)
-        if shown:
-            queryset = queryset.annotate(**shown)
-        return queryset
 
 
 class SQLBackend:
