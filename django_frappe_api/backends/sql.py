@@ -287,9 +287,7 @@ class SQLBackend:
         queryset = aliases.apply(queryset).filter(where)
         if distinct:  # rows repeated by child-table joins count once
             queryset = queryset.values("pk").distinct()
-        if limit:  # COUNT over a LIMITed subquery: the database stops after `limit` rows
-            queryset = queryset[:limit]
-        return count_within(queryset, timeout_ms=timeout_ms)
+        return count_within(queryset, limit=limit, timeout_ms=timeout_ms)  # COUNT over a LIMITed subquery
 
 
 def rows_from_values(query: ListQuery, values: list[Any]) -> list[Any]:
