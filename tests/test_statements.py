@@ -95,3 +95,20 @@ def test_a_changed_doctype_compiles_anew(notes):
     assert get_meta("Shape Note") is not before
     assert memo(get_meta("Shape Note"), "statements") == {}
     assert _names(notes, [["qty", ">", 3.5]]) == ["n4", "n5"]
+
+
+def _count(client, filters, **params):
+    response = client.get("/api/v2/doctype/Shape Note/count", {"filters": json.dumps(filters), **params})
+    assert response.status_code == 200, response.content
+    return response.json()["data"]
+
+
+def test_counts_of_one_shape_share_a_statement_and_bind_their_own_values_and_limit(notes):
+    assert _count(notes, [["status", "=", "Open"]]) == 3
+    compiled = dict(memo(get_meta("Shape Note"), "statements"))
+    assert _count(notes, [["status", "=", "Closed"]]) == 3
+    assert _count(notes, [["status", "=", "Closed"]], limit=2) == 2  # the limit is bound too
+    assert dict(memo(get_meta("Shape Note"), "statements")) == compiled
+    assert _count(notes, [["qty", ">", 3]]) == 2
+    assert _count(notes, [["qty", ">", 4]]) == 1
+    assert len(memo(get_meta("Shape Note"), "statements")) == len(compiled) + 1

@@ -104,9 +104,9 @@ class GenericBackend(SQLBackend):
             return Lower(column.lookup)
         return F(column.lookup)
 
-    def reuses_statements(self, query: ListQuery) -> bool:
+    def reuses_statements(self, query: ListQuery, *, count: bool = False) -> bool:
         # The base queryset is the DocType's rows and every column a fixed expression of the DocType's fields.
-        return not (query.is_aggregate or query.distinct or query.keyset is not None)
+        return count or not (query.is_aggregate or query.distinct or query.keyset is not None)
 
     def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
         """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""

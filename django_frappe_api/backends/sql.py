@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import router
 from django.db.models import (
     Avg,
     Count,
@@ -40,7 +39,7 @@ from ..field_refs import FieldRef, FilterItem
 from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
-from . import statements
+from . import list_statements, statements
 from .aliases import Aliases
 from .base import get_backend
 from .keyset import keyset_page, rows_by_key
@@ -112,9 +111,10 @@ class SQLBackend:
     def _condition_q(self, aliases: Aliases, item: FilterItem, bind: Binder | None = None) -> Q:
         return condition_q(self.column(aliases, item.ref), item.operator, item.value, bind)
 
-    def reuses_statements(self, query: ListQuery) -> bool:
-        """Whether this list's SQL may be compiled once per shape (``backends.statements``): the backend's base
-        queryset and every column must be the same SQL whatever the request (a host queryset may not be)."""
+    def reuses_statements(self, query: ListQuery, *, count: bool = False) -> bool:
+        """Whether this list's SQL (its count's with ``count``) may be compiled once per shape
+        (``backends.statements``): the backend's base queryset and every column must be the same SQL whatever
+        the request (a host queryset may not be)."""
         return False
 
     def queryset(self, query: ListQuery, row_condition: Q | None) -> QuerySet:
@@ -127,7 +127,7 @@ class SQLBackend:
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         if self.reuses_statements(query):
             try:
-                return self._list_from_statement(query, row_condition)
+                return list_statements.read_list(self, query, row_condition)
             except statements.Uncacheable:
                 pass
         queryset, aliases, where = self._filtered(query, row_condition)
@@ -159,30 +159,6 @@ class SQLBackend:
             values = values.annotate(**annotations) if annotations else values.distinct()
             rows = self._page(self._order(values, order_columns), query)
         return self._finish_values(query, rows, select_columns)
-
-    def _list_from_statement(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
-        """A plain list (no grouping, no cursor) run from the statement compiled for its shape."""
-        binder = statements.Binder()
-        aliases = Aliases(query.meta)
-        where = self._where(query, row_condition, aliases, binder)
-        select_columns = {item.key: self.column(aliases, item.ref) for item in query.select}
-        shape = (
-            type(self), query.distinct, query.as_dict, bool(query.page_length),
-            tuple((item.key, item.ref) for item in query.select),
-            tuple((item.key, item.ref, item.descending) for item in query.order),
-            statements.q_signature(where),
-        )
-
-        def build() -> QuerySet:
-            order_columns = self._order_columns(query, aliases)
-            shown = frozenset(column.lookup for column in select_columns.values())
-            queryset = aliases.apply(self.base_queryset(query.meta), shown).filter(where)
-            return self.select_values(query, self._order(queryset, order_columns), select_columns)
-
-        using = router.db_for_read(self.model(query.meta))
-        statement = statements.cached(query.meta, using, shape, build, self.raw_columns(query, select_columns))
-        rows = statement.rows(using, binder.values, start=query.start, length=query.page_length)
-        return self.project_values(query, rows, statement.names, select_columns, (statement, using))
 
     def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
         """Columns ``project_values`` reads as the driver gives them (``statements.Statement.compile``)."""
@@ -283,6 +259,12 @@ class SQLBackend:
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
                   limit: int | None = None, timeout_ms: int | None = None) -> int | None:
+        if self.reuses_statements(query, count=True):
+            try:
+                return list_statements.count(self, query, row_condition, distinct=distinct, limit=limit,
+                                             timeout_ms=timeout_ms)
+            except statements.Uncacheable:
+                pass
         queryset, aliases, where = self._filtered(query, row_condition)
         queryset = aliases.apply(queryset).filter(where)
         if distinct:  # rows repeated by child-table joins count once
