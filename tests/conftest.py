@@ -27,8 +27,8 @@ def _clear_meta_cache():
 
 @pytest.fixture(autouse=True)
 def _statements_agree_with_django(monkeypatch):
-    """Every list and count served from a cached statement is also built by Django's ORM and must give the same
-    answer (rows, the count).
+    """Every list, keyset page and count served from a cached statement is also built by Django's ORM and must
+    give the same answer (rows, the next cursor's sort values, the count).
 
     The statement cache (``backends.statements``) reuses one compiled SQL text for requests of the same shape;
     this cross-check, across the whole suite, is what shows the shape captures everything the SQL depends on.
@@ -37,7 +37,7 @@ def _statements_agree_with_django(monkeypatch):
     """
     from django.db import connections
 
-    from django_frappe_api.backends import list_statements
+    from django_frappe_api.backends import keyset_statements, list_statements
 
     def counting() -> bool:
         return any(connection.force_debug_cursor for connection in connections.all(initialized_only=True))
@@ -61,6 +61,7 @@ def _statements_agree_with_django(monkeypatch):
 
     check(list_statements, "read_list", lambda backend, *args: backend.get_list(*args))
     check(list_statements, "count", lambda backend, *args, **kwargs: backend.get_count(*args, **kwargs))
+    check(keyset_statements, "read_page", lambda backend, *args: backend.get_keyset_page(*args))
     yield
 
 

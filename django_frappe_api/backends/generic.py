@@ -106,7 +106,7 @@ class GenericBackend(SQLBackend):
 
     def reuses_statements(self, query: ListQuery, *, count: bool = False) -> bool:
         # The base queryset is the DocType's rows and every column a fixed expression of the DocType's fields.
-        return count or not (query.is_aggregate or query.distinct or query.keyset is not None)
+        return count or not (query.is_aggregate or query.distinct)
 
     def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
         """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""
@@ -114,8 +114,10 @@ class GenericBackend(SQLBackend):
         rows = queryset.values_list(*names)
         return self.project_values(query, list(rows), names, select_columns)
 
-    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
-        return queryset.values_list(*self._needed(query, select_columns))
+    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column],
+                      extra: tuple[str, ...] = ()) -> QuerySet:
+        needed = self._needed(query, select_columns)
+        return queryset.values_list(*needed, *(name for name in extra if name not in needed))
 
     def _needed(self, query: ListQuery, select_columns: dict[str, Column]) -> list[str]:
         """The columns and JSON data a list reads, in a fixed order."""

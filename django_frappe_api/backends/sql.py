@@ -39,7 +39,7 @@ from ..field_refs import FieldRef, FilterItem
 from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
-from . import list_statements, statements
+from . import keyset_statements, list_statements, statements
 from .aliases import Aliases
 from .base import get_backend
 from .keyset import keyset_page, rows_by_key
@@ -127,9 +127,27 @@ class SQLBackend:
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         if self.reuses_statements(query):
             try:
+                if query.keyset is not None:
+                    return keyset_statements.read_page(self, query, row_condition, None)[0]
                 return list_statements.read_list(self, query, row_condition)
             except statements.Uncacheable:
                 pass
+        return self._list_from_queryset(query, row_condition)
+
+    def get_keyset_page(self, query: ListQuery, row_condition: Q | None, limit: int | None,
+                        ) -> tuple[list[Any], list[Any] | None]:
+        if self.reuses_statements(query):
+            try:
+                return keyset_statements.read_page(self, query, row_condition, limit)
+            except statements.Uncacheable:
+                pass
+        rows = self._list_from_queryset(query, row_condition)
+        more = bool(limit) and len(rows) > limit
+        return rows, self.get_sort_keys(query, row_condition, limit - 1) if more else None
+
+    def _list_from_queryset(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        """The list built with Django for this request alone (grouped rows, a host queryset, an expression in
+        the conditions)."""
         queryset, aliases, where = self._filtered(query, row_condition)
         select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
         group_columns = [self.column(aliases, ref) for ref in query.group_by]
@@ -168,8 +186,10 @@ class SQLBackend:
         """The model of ``base_queryset(meta)``, for the router."""
         return self.base_queryset(meta).model
 
-    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
-        """The ``values_list()`` queryset whose rows ``project_values`` turns into the list's rows."""
+    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column],
+                      extra: tuple[str, ...] = ()) -> QuerySet:
+        """The ``values_list()`` queryset whose rows ``project_values`` turns into the list's rows, with the
+        columns or annotations ``extra`` after them (a keyset page's sort keys)."""
         raise NotImplementedError
 
     def project_values(self, query: ListQuery, rows: list[Any], names: list[str], select_columns: dict[str, Column],
