@@ -132,22 +132,32 @@ def _check_keyset(order: list[OrderItem], grouped: bool) -> None:
 
 
 def _parsed_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
-    """``parse_fields``, remembered per Meta for a ``fields`` text naming only the DocType's own fields.
+    """``parse_fields``, remembered per Meta for ``fields`` naming only the DocType's own fields: a text, or a
+    list of names (v2 sends decoded JSON).
 
     Clients send the same ``fields`` with every request of a list; what it resolves to depends only on the Meta
     (a changed DocType is a new Meta) and on which fields the caller may read.
     """
-    if not isinstance(fields, str) or "." in fields or "(" in fields:
+    if isinstance(fields, list) and all(isinstance(item, str) and _own(item) for item in fields):
+        text: Any = tuple(fields)
+    elif isinstance(fields, str) and _own(fields):
+        text = fields
+    else:
         return parse_fields(fields, resolver)
     meta, access = resolver.meta, resolver.access
     readable = None if access is None else access.readable(meta)
-    key = (fields, access is None, None if readable is None else frozenset(readable))
+    key = (text, access is None, None if readable is None else frozenset(readable))
     parsed = memo(meta, "fields")
     found = parsed.get(key)
     if found is None:
         select, distinct = parse_fields(fields, resolver)
         found = parsed[key] = (tuple(select), distinct)
     return list(found[0]), found[1]
+
+
+def _own(text: str) -> bool:
+    """Whether a ``fields`` text names no linked or child field and no aggregate."""
+    return "." not in text and "(" not in text
 
 
 def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
