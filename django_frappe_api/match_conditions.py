@@ -27,8 +27,8 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, In, IsNull
 
 from . import permissions, shares, user_permissions
+from .backends.aliases import Aliases, Deferred
 from .backends.base import DocumentBackend, get_backend
-from .backends.sql import Aliases, Deferred
 from .conf import api_settings
 from .field_refs import FieldRef
 from .meta import Meta

@@ -25,6 +25,7 @@ from .field_access import FieldAccess
 from .field_refs import FieldRef, FieldResolver, FilterItem
 from .filters import load_json_param, parse_filters
 from .meta import Meta, memo
+from .order_clauses import OrderItem, parse_group_by, parse_order_by, parsed_order
 from .params import ListRequest, page_size, sql_integer
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
@@ -38,7 +39,6 @@ _AGGREGATE_RE = re.compile(
 )
 _ALIAS_RE = re.compile(r"^(.+?)\s+as\s+([A-Za-z_]\w*)$", re.IGNORECASE)
 _FUNCTION_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
-_ORDER_RE = re.compile(r"^(.+?)(?:\s+(asc|desc))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,6 @@ class SelectItem:
     ref: FieldRef | None = None
     aggregate: str = ""
     distinct_aggregate: bool = False
-
-
-@dataclass(frozen=True)
-class OrderItem:
-    key: str  # an output alias, or a field reference
-    ref: FieldRef | None
-    descending: bool
 
 
 @dataclass
@@ -98,7 +91,7 @@ class ListQuery:
             resolver.filter_item(c) for c in parse_filters(request.or_filters, meta.name, "or_filters")
         ]
         group_refs = parse_group_by(request.group_by, resolver, select)
-        order = _parsed_order(request.order_by, resolver, select)
+        order = parsed_order(request.order_by, resolver, select)
         has_aggregate = any(item.aggregate for item in select)
         if not order and request.default_order and not distinct and not has_aggregate and not group_refs:
             order = parse_order_by(meta.default_order_by, FieldResolver(meta, None), select)
@@ -139,22 +132,32 @@ def _check_keyset(order: list[OrderItem], grouped: bool) -> None:
 
 
 def _parsed_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
-    """``parse_fields``, remembered per Meta for a ``fields`` text naming only the DocType's own fields.
+    """``parse_fields``, remembered per Meta for ``fields`` naming only the DocType's own fields: a text, or a
+    list of names (v2 sends decoded JSON).
 
     Clients send the same ``fields`` with every request of a list; what it resolves to depends only on the Meta
     (a changed DocType is a new Meta) and on which fields the caller may read.
     """
-    if not isinstance(fields, str) or "." in fields or "(" in fields:
+    if isinstance(fields, list) and all(isinstance(item, str) and _own(item) for item in fields):
+        text: Any = tuple(fields)
+    elif isinstance(fields, str) and _own(fields):
+        text = fields
+    else:
         return parse_fields(fields, resolver)
     meta, access = resolver.meta, resolver.access
     readable = None if access is None else access.readable(meta)
-    key = (fields, access is None, None if readable is None else frozenset(readable))
+    key = (text, access is None, None if readable is None else frozenset(readable))
     parsed = memo(meta, "fields")
     found = parsed.get(key)
     if found is None:
         select, distinct = parse_fields(fields, resolver)
         found = parsed[key] = (tuple(select), distinct)
     return list(found[0]), found[1]
+
+
+def _own(text: str) -> bool:
+    """Whether a ``fields`` text names no linked or child field and no aggregate."""
+    return "." not in text and "(" not in text
 
 
 def parse_fields(fields: Any, resolver: FieldResolver) -> tuple[list[SelectItem], bool]:
@@ -234,71 +237,3 @@ def _reject_sql(text: str, raw: str) -> None:
         if name in RESTRICTED_FUNCTIONS:
             raise exceptions.DataError(f"Use of function {name} in field is restricted")
         raise exceptions.DataError("Use of sub-query or function is restricted")
-
-
-def _parsed_order(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:
-    """``parse_order_by``, remembered per Meta for an ``order_by`` naming only the DocType's own fields (clients
-    repeat theirs with every request); it depends on the output columns and the fields the caller may read."""
-    if not isinstance(order_by, str) or "." in order_by or not order_by.strip():
-        return parse_order_by(order_by, resolver, select)
-    access = resolver.access
-    readable = None if access is None else access.readable(resolver.meta)
-    key = (order_by, tuple(select), access is None, None if readable is None else frozenset(readable))
-    parsed = memo(resolver.meta, "order_by")
-    found = parsed.get(key)
-    if found is None:
-        found = parsed[key] = tuple(parse_order_by(order_by, resolver, select))
-    return list(found)
-
-
-def parse_order_by(order_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[OrderItem]:
-    """``"modified desc, name"`` -> order items; direction defaults to ascending (Engine A)."""
-    if order_by in (None, ""):
-        return []
-    if not isinstance(order_by, str):
-        raise exceptions.ValidationError("'order_by' must be a string")
-    aliases = {item.key: item for item in select}
-    result = []
-    for part in order_by.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        _check_clause(part)
-        match = _ORDER_RE.match(part)
-        expression, direction = match.group(1).strip(), (match.group(2) or "asc").lower()
-        if expression in aliases and resolver.meta.fieldtype_of(expression) is None:
-            # An output alias: an aggregate is sorted by its value, a renamed column by that column.
-            ref = aliases[expression].ref if not aliases[expression].aggregate else None
-        else:
-            ref = resolver.clause_ref(expression, expression)
-        result.append(OrderItem(expression, ref, direction == "desc"))
-    return result
-
-
-def parse_group_by(group_by: Any, resolver: FieldResolver, select: list[SelectItem]) -> list[FieldRef]:
-    if group_by in (None, ""):
-        return []
-    if not isinstance(group_by, str):
-        raise exceptions.ValidationError("'group_by' must be a string")
-    refs = []
-    for part in group_by.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        _check_clause(part)
-        aliased = next((item for item in select if item.key == part and not item.aggregate and item.ref), None)
-        if aliased is not None and resolver.meta.fieldtype_of(part) is None:
-            refs.append(aliased.ref)  # `fields=["status as s"]&group_by=s`
-            continue
-        refs.append(resolver.clause_ref(part, part))
-    return refs
-
-
-def _check_clause(part: str) -> None:
-    lowered = part.lower()
-    if re.search(r"\bselect\b.*\bfrom\b", lowered):
-        raise exceptions.ValidationError("Cannot use sub-query in order by")
-    if "sleep" in lowered and "(" in lowered:
-        raise exceptions.ValidationError("Cannot use sleep(...) in order/group by")
-    if not re.match(r"^[A-Za-z0-9_ ,`.\-]+$", part):
-        raise exceptions.ValidationError("Illegal SQL Query")

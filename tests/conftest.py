@@ -27,33 +27,41 @@ def _clear_meta_cache():
 
 @pytest.fixture(autouse=True)
 def _statements_agree_with_django(monkeypatch):
-    """Every list served from a cached statement is also built by Django's ORM and must give the same rows.
+    """Every list, keyset page and count served from a cached statement is also built by Django's ORM and must
+    give the same answer (rows, the next cursor's sort values, the count).
 
     The statement cache (``backends.statements``) reuses one compiled SQL text for requests of the same shape;
     this cross-check, across the whole suite, is what shows the shape captures everything the SQL depends on.
-    Lists run while queries are being counted are left alone (the second run would be counted).
+    Requests run while queries are being counted are left alone (the second run would be counted), and so is a
+    count stopped by its time budget.
     """
     from django.db import connections
 
-    from django_frappe_api.backends import sql
+    from django_frappe_api.backends import keyset_statements, list_statements
 
-    cached = sql.SQLBackend._list_from_statement
+    def counting() -> bool:
+        return any(connection.force_debug_cursor for connection in connections.all(initialized_only=True))
 
-    def checked(self, query, row_condition):
-        rows = cached(self, query, row_condition)
-        if any(connection.force_debug_cursor for connection in connections.all(initialized_only=True)):
-            return rows  # a CaptureQueriesContext is counting
-        reuses = self.reuses_statements
-        try:
-            self.reuses_statements = lambda query: False
-            expected = self.get_list(query, row_condition)
-        finally:
-            del self.reuses_statements
-            assert reuses == self.reuses_statements
-        assert rows == expected, f"cached statement rows differ from Django's for {query}"
-        return rows
+    def check(module, name: str, by_django: Callable) -> None:
+        cached = getattr(module, name)
 
-    monkeypatch.setattr(sql.SQLBackend, "_list_from_statement", checked)
+        def checked(backend, query, *args, **kwargs):
+            answer = cached(backend, query, *args, **kwargs)
+            if counting() or answer is None:
+                return answer
+            backend.reuses_statements = lambda query, count=False: False
+            try:
+                expected = by_django(backend, query, *args, **kwargs)
+            finally:
+                del backend.reuses_statements
+            assert answer == expected, f"cached statement's {name} differs from Django's for {query}"
+            return answer
+
+        monkeypatch.setattr(module, name, checked)
+
+    check(list_statements, "read_list", lambda backend, *args: backend.get_list(*args))
+    check(list_statements, "count", lambda backend, *args, **kwargs: backend.get_count(*args, **kwargs))
+    check(keyset_statements, "read_page", lambda backend, *args: backend.get_keyset_page(*args))
     yield
 
 

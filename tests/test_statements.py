@@ -95,3 +95,67 @@ def test_a_changed_doctype_compiles_anew(notes):
     assert get_meta("Shape Note") is not before
     assert memo(get_meta("Shape Note"), "statements") == {}
     assert _names(notes, [["qty", ">", 3.5]]) == ["n4", "n5"]
+
+
+def _count(client, filters, **params):
+    response = client.get("/api/v2/doctype/Shape Note/count", {"filters": json.dumps(filters), **params})
+    assert response.status_code == 200, response.content
+    return response.json()["data"]
+
+
+def test_counts_of_one_shape_share_a_statement_and_bind_their_own_values_and_limit(notes):
+    assert _count(notes, [["status", "=", "Open"]]) == 3
+    compiled = dict(memo(get_meta("Shape Note"), "statements"))
+    assert _count(notes, [["status", "=", "Closed"]]) == 3
+    assert _count(notes, [["status", "=", "Closed"]], limit=2) == 2  # the limit is bound too
+    assert dict(memo(get_meta("Shape Note"), "statements")) == compiled
+    assert _count(notes, [["qty", ">", 3]]) == 2
+    assert _count(notes, [["qty", ">", 4]]) == 1
+    assert len(memo(get_meta("Shape Note"), "statements")) == len(compiled) + 1
+
+
+def _page(client, cursor, order_by="qty asc"):
+    response = client.get("/api/v2/document/Shape Note", {"fields": '["name"]', "order_by": order_by, "limit": 2,
+                                                          "cursor": cursor})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return [row["name"] for row in body["data"]], body["next_cursor"]
+
+
+def _page_statements() -> set:
+    """The compiled statements but MariaDB's rows-by-key ones (one per number of keys)."""
+    return {key for key in memo(get_meta("Shape Note"), "statements") if key[1][0] != "keyset rows"}
+
+
+@pytest.mark.parametrize(("order_by", "pages"), [
+    ("qty asc", [["n0", "n1"], ["n2", "n3"], ["n4", "n5"]]),
+    ("title desc", [["n5", "n4"], ["n3", "n2"], ["n1", "n0"]]),  # a key annotated as LOWER(title)
+])  # fmt: skip
+def test_keyset_pages_after_a_cursor_share_one_statement(notes, order_by, pages):
+    first, cursor = _page(notes, "", order_by)
+    second, cursor = _page(notes, cursor, order_by)
+    compiled = _page_statements()
+    third, cursor = _page(notes, cursor, order_by)
+
+    assert [first, second, third] == pages
+    assert cursor is None
+    assert _page_statements() == compiled  # the third page bound its cursor into the second's statement
+
+
+def test_an_expression_in_the_row_condition_counts_and_pages_with_django(notes):
+    from django.db.models import OuterRef
+
+    from django_frappe_api.backends import list_statements
+    from django_frappe_api.backends.generic import generic_backend
+    from django_frappe_api.query import ListQuery
+
+    query = ListQuery.build(get_meta("Shape Note"), fields=["name"], filters=[["status", "=", "Open"]],
+                            order_by="qty asc", page_length=2, cursor="")
+    condition = Q(Exists(Document.objects.filter(pk=OuterRef("pk"))))
+    with pytest.raises(statements.Uncacheable):
+        list_statements.count(generic_backend, query, condition, distinct=False, limit=None, timeout_ms=None)
+
+    assert generic_backend.get_count(query, condition) == generic_backend.get_count(query, None) == 3
+    page = ([{"name": "n0"}, {"name": "n2"}], [0, "n0"])  # the next cursor after the first row
+    assert generic_backend.get_keyset_page(query, condition, 1) == generic_backend.get_keyset_page(query, None, 1)
+    assert generic_backend.get_keyset_page(query, None, 1) == page

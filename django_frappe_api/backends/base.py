@@ -43,8 +43,10 @@ class DocumentBackend(Protocol):
         """Number of rows matching the query's conditions, at most ``limit``; ``None`` when counting took
         longer than ``timeout_ms`` (no limit when ``None``)."""
 
-    def get_sort_keys(self, query: ListQuery, row_condition: Q | None, position: int) -> list[Any] | None:
-        """The sort values, then ``name``, of the row at ``position`` of a keyset page (its ``next_cursor``)."""
+    def get_keyset_page(self, query: ListQuery, row_condition: Q | None, limit: int | None,
+                        ) -> tuple[list[Any], list[Any] | None]:
+        """``get_list`` of a keyset (cursor) query, and the sort values then ``name`` of row ``limit - 1`` when
+        the page holds more than ``limit`` rows (its ``next_cursor``; ``None`` otherwise)."""
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:
         """One document with its child rows, or ``None``."""
@@ -118,7 +120,8 @@ class ParentRowsBackend:
                   limit: int | None = None, timeout_ms: int | None = None) -> int | None:
         self._refuse_list(query.meta)
 
-    def get_sort_keys(self, query: ListQuery, row_condition: Q | None, position: int) -> list[Any] | None:
+    def get_keyset_page(self, query: ListQuery, row_condition: Q | None, limit: int | None,
+                        ) -> tuple[list[Any], list[Any] | None]:
         self._refuse_list(query.meta)
 
     def get_doc(self, meta: Meta, name: Any, *, for_update: bool = False) -> dict[str, Any] | None:

@@ -34,10 +34,11 @@ from ..meta import Meta, get_meta
 from ..models import Document
 from ..query import ListQuery, SelectItem
 from . import statements
+from .aliases import Aliases, Deferred
 from .indexes import field_value
 from .json_keys import DocTypeName
 from .json_keys import json_value as _json_value
-from .sql import Aliases, Deferred, SQLBackend, link_value, wire_value
+from .sql import SQLBackend, link_value, wire_value
 
 # Time zones that are UTC all year: a datetime stored in UTC is sent as it is stored.
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
@@ -103,9 +104,9 @@ class GenericBackend(SQLBackend):
             return Lower(column.lookup)
         return F(column.lookup)
 
-    def reuses_statements(self, query: ListQuery) -> bool:
+    def reuses_statements(self, query: ListQuery, *, count: bool = False) -> bool:
         # The base queryset is the DocType's rows and every column a fixed expression of the DocType's fields.
-        return not (query.is_aggregate or query.distinct or query.keyset is not None)
+        return count or not (query.is_aggregate or query.distinct)
 
     def project(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> list[Any]:
         """Plain rows: fetch the row's columns and JSON data, then pick the requested keys."""
@@ -113,8 +114,10 @@ class GenericBackend(SQLBackend):
         rows = queryset.values_list(*names)
         return self.project_values(query, list(rows), names, select_columns)
 
-    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
-        return queryset.values_list(*self._needed(query, select_columns))
+    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column],
+                      extra: tuple[str, ...] = ()) -> QuerySet:
+        needed = self._needed(query, select_columns)
+        return queryset.values_list(*needed, *(name for name in extra if name not in needed))
 
     def _needed(self, query: ListQuery, select_columns: dict[str, Column]) -> list[str]:
         """The columns and JSON data a list reads, in a fixed order."""

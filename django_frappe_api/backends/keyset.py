@@ -41,12 +41,18 @@ def keyset_page(query: ListQuery, queryset: QuerySet, order_columns: list[tuple[
     after = query.keyset.after if query.keyset is not None else None
     if after is not None:
         sorts = [(key, desc, not_null) for key, (_, desc, not_null) in zip(keys, ordered, strict=True)]
-        condition = _after(sorts, after)
-        first, first_descending, first_not_null = sorts[0]
-        if after[0] is not None and first_not_null:
-            condition = Q(**{f"{first}__{'lte' if first_descending else 'gte'}": after[0]}) & condition
-        queryset = queryset.filter(condition)
+        queryset = queryset.filter(after_condition(sorts, after))
     return queryset, ordered, list(keys)
+
+
+def after_condition(sorts: list[tuple[str, bool, bool]], after: tuple[Any, ...] | list[Any]) -> Q:
+    """The rows after the sort values ``after`` on the keys ``(alias, descending, not_null)``; a value may be a
+    bound parameter (``statements.Param``), ``None`` stays ``None``."""
+    condition = _after(sorts, after)
+    first, first_descending, first_not_null = sorts[0]
+    if after[0] is not None and first_not_null:
+        condition = Q(**{f"{first}__{'lte' if first_descending else 'gte'}": after[0]}) & condition
+    return condition
 
 
 def rows_by_key(queryset: QuerySet, page: QuerySet) -> QuerySet | None:
@@ -63,7 +69,7 @@ def rows_by_key(queryset: QuerySet, page: QuerySet) -> QuerySet | None:
     return queryset.filter(pk__in=list(page.values_list("pk", flat=True)))
 
 
-def _after(sorts: list[tuple[str, bool, bool]], values: tuple[Any, ...]) -> Q:
+def _after(sorts: list[tuple[str, bool, bool]], values: tuple[Any, ...] | list[Any]) -> Q:
     """``(k0, k1, ...) > (v0, v1, ...)`` in the list's order, NULL-aware, as ORs of equal prefixes."""
     terms, equal = [], Q()
     for (key, descending, not_null), value in zip(sorts, values, strict=True):
@@ -83,4 +89,4 @@ def _beyond(key: str, descending: bool, not_null: bool, value: Any) -> Q | None:
     return Q(**{f"{key}__gt": value})
 
 
-__all__ = ["keyset_page", "rows_by_key"]
+__all__ = ["after_condition", "keyset_page", "rows_by_key"]

@@ -17,12 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import router
 from django.db.models import (
     Avg,
     Count,
     F,
-    FilteredRelation,
     FloatField,
     Max,
     Min,
@@ -41,7 +39,8 @@ from ..field_refs import FieldRef, FilterItem
 from ..filters import Column, condition_q
 from ..meta import Meta, get_meta
 from ..query import ListQuery
-from . import statements
+from . import keyset_statements, list_statements, statements
+from .aliases import Aliases
 from .base import get_backend
 from .keyset import keyset_page, rows_by_key
 from .statement_timeout import count_within
@@ -63,40 +62,6 @@ def link_value(ref: FieldRef, outer_lookup: str) -> Subquery:
     name = backend.column(aliases, FieldRef("name", "Data"))
     queryset = aliases.apply(backend.base_queryset(meta), frozenset({value.lookup}))
     return Subquery(queryset.filter(**{name.lookup: OuterRef(outer_lookup)}).values(value.lookup)[:1])
-
-
-class Deferred:
-    """An alias expression built only when a query is compiled: a statement already compiled needs none."""
-
-    __slots__ = ("args", "factory")
-
-    def __init__(self, factory: Any, *args: Any) -> None:
-        self.factory, self.args = factory, args
-
-    def build(self) -> Any:
-        return self.factory(*self.args)
-
-
-class Aliases:
-    """The joins and expressions one query needs, keyed by the alias they are filtered on."""
-
-    def __init__(self, meta: Meta) -> None:
-        self.meta = meta
-        self.relations: dict[str, FilteredRelation] = {}
-        self.expressions: dict[str, Any] = {}
-
-    def apply(self, queryset: QuerySet, selected: frozenset[str] = frozenset()) -> QuerySet:
-        """Add the collected aliases; those in ``selected`` become annotations so values() sees them."""
-        if self.relations:
-            queryset = queryset.alias(**self.relations)
-        expressions = {k: v.build() if isinstance(v, Deferred) else v for k, v in self.expressions.items()}
-        hidden = {k: v for k, v in expressions.items() if k not in selected}
-        shown = {k: v for k, v in expressions.items() if k in selected}
-        if hidden:
-            queryset = queryset.alias(**hidden)
-        if shown:
-            queryset = queryset.annotate(**shown)
-        return queryset
 
 
 class SQLBackend:
@@ -146,9 +111,10 @@ class SQLBackend:
     def _condition_q(self, aliases: Aliases, item: FilterItem, bind: Binder | None = None) -> Q:
         return condition_q(self.column(aliases, item.ref), item.operator, item.value, bind)
 
-    def reuses_statements(self, query: ListQuery) -> bool:
-        """Whether this list's SQL may be compiled once per shape (``backends.statements``): the backend's base
-        queryset and every column must be the same SQL whatever the request (a host queryset may not be)."""
+    def reuses_statements(self, query: ListQuery, *, count: bool = False) -> bool:
+        """Whether this list's SQL (its count's with ``count``) may be compiled once per shape
+        (``backends.statements``): the backend's base queryset and every column must be the same SQL whatever
+        the request (a host queryset may not be)."""
         return False
 
     def queryset(self, query: ListQuery, row_condition: Q | None) -> QuerySet:
@@ -161,9 +127,27 @@ class SQLBackend:
     def get_list(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
         if self.reuses_statements(query):
             try:
-                return self._list_from_statement(query, row_condition)
+                if query.keyset is not None:
+                    return keyset_statements.read_page(self, query, row_condition, None)[0]
+                return list_statements.read_list(self, query, row_condition)
             except statements.Uncacheable:
                 pass
+        return self._list_from_queryset(query, row_condition)
+
+    def get_keyset_page(self, query: ListQuery, row_condition: Q | None, limit: int | None,
+                        ) -> tuple[list[Any], list[Any] | None]:
+        if self.reuses_statements(query):
+            try:
+                return keyset_statements.read_page(self, query, row_condition, limit)
+            except statements.Uncacheable:
+                pass
+        rows = self._list_from_queryset(query, row_condition)
+        more = bool(limit) and len(rows) > limit
+        return rows, self.get_sort_keys(query, row_condition, limit - 1) if more else None
+
+    def _list_from_queryset(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
+        """The list built with Django for this request alone (grouped rows, a host queryset, an expression in
+        the conditions)."""
         queryset, aliases, where = self._filtered(query, row_condition)
         select_columns = {item.key: self.column(aliases, item.ref) for item in query.select if item.ref is not None}
         group_columns = [self.column(aliases, ref) for ref in query.group_by]
@@ -194,30 +178,6 @@ class SQLBackend:
             rows = self._page(self._order(values, order_columns), query)
         return self._finish_values(query, rows, select_columns)
 
-    def _list_from_statement(self, query: ListQuery, row_condition: Q | None) -> list[Any]:
-        """A plain list (no grouping, no cursor) run from the statement compiled for its shape."""
-        binder = statements.Binder()
-        aliases = Aliases(query.meta)
-        where = self._where(query, row_condition, aliases, binder)
-        select_columns = {item.key: self.column(aliases, item.ref) for item in query.select}
-        shape = (
-            type(self), query.distinct, query.as_dict, bool(query.page_length),
-            tuple((item.key, item.ref) for item in query.select),
-            tuple((item.key, item.ref, item.descending) for item in query.order),
-            statements.q_signature(where),
-        )
-
-        def build() -> QuerySet:
-            order_columns = self._order_columns(query, aliases)
-            shown = frozenset(column.lookup for column in select_columns.values())
-            queryset = aliases.apply(self.base_queryset(query.meta), shown).filter(where)
-            return self.select_values(query, self._order(queryset, order_columns), select_columns)
-
-        using = router.db_for_read(self.model(query.meta))
-        statement = statements.cached(query.meta, using, shape, build, self.raw_columns(query, select_columns))
-        rows = statement.rows(using, binder.values, start=query.start, length=query.page_length)
-        return self.project_values(query, rows, statement.names, select_columns, (statement, using))
-
     def raw_columns(self, query: ListQuery, select_columns: dict[str, Column]) -> frozenset[str]:
         """Columns ``project_values`` reads as the driver gives them (``statements.Statement.compile``)."""
         return frozenset()
@@ -226,8 +186,10 @@ class SQLBackend:
         """The model of ``base_queryset(meta)``, for the router."""
         return self.base_queryset(meta).model
 
-    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column]) -> QuerySet:
-        """The ``values_list()`` queryset whose rows ``project_values`` turns into the list's rows."""
+    def select_values(self, query: ListQuery, queryset: QuerySet, select_columns: dict[str, Column],
+                      extra: tuple[str, ...] = ()) -> QuerySet:
+        """The ``values_list()`` queryset whose rows ``project_values`` turns into the list's rows, with the
+        columns or annotations ``extra`` after them (a keyset page's sort keys)."""
         raise NotImplementedError
 
     def project_values(self, query: ListQuery, rows: list[Any], names: list[str], select_columns: dict[str, Column],
@@ -317,13 +279,17 @@ class SQLBackend:
 
     def get_count(self, query: ListQuery, row_condition: Q | None, *, distinct: bool = False,
                   limit: int | None = None, timeout_ms: int | None = None) -> int | None:
+        if self.reuses_statements(query, count=True):
+            try:
+                return list_statements.count(self, query, row_condition, distinct=distinct, limit=limit,
+                                             timeout_ms=timeout_ms)
+            except statements.Uncacheable:
+                pass
         queryset, aliases, where = self._filtered(query, row_condition)
         queryset = aliases.apply(queryset).filter(where)
         if distinct:  # rows repeated by child-table joins count once
             queryset = queryset.values("pk").distinct()
-        if limit:  # COUNT over a LIMITed subquery: the database stops after `limit` rows
-            queryset = queryset[:limit]
-        return count_within(queryset, timeout_ms=timeout_ms)
+        return count_within(queryset, limit=limit, timeout_ms=timeout_ms)  # COUNT over a LIMITed subquery
 
 
 def rows_from_values(query: ListQuery, values: list[Any]) -> list[Any]:

@@ -127,17 +127,18 @@ def q_signature(q: Q) -> tuple[Any, ...]:
             children.append(q_signature(child))
         elif isinstance(child, tuple) and len(child) == 2:
             lookup, value = child
-            children.append((lookup, _value_signature(value)))
+            children.append((lookup, value_signature(value)))
         else:
             raise Uncacheable(type(child).__name__)  # an expression (Exists, a subquery): its SQL is not a shape
     return (q.connector, q.negated, tuple(children))
 
 
-def _value_signature(value: Any) -> Any:
+def value_signature(value: Any) -> Any:
+    """The shape of one operand: a ``Param``'s kind, a list's items, any other value as it is."""
     if isinstance(value, Param):
         return value.kind()
     if isinstance(value, list):
-        return ("L", tuple(_value_signature(item) for item in value))
+        return ("L", tuple(value_signature(item) for item in value))
     if value is None or isinstance(value, (str, int, float, bool)):
         return ("V", type(value).__name__, value)
     raise Uncacheable(type(value).__name__)
@@ -193,13 +194,25 @@ class Statement:
         statement.paged = query.is_sliced
         return statement
 
+    def bind(self, connection: Any, values: list[Any]) -> list[Any]:
+        """The statement's parameters with this request's values in place of the markers."""
+        adapted: dict[int, Any] = {}  # a value used twice (a keyset bound) is prepared once
+        params = []
+        for p in self.params:
+            if isinstance(p, _Marker):
+                if p.slot not in adapted:
+                    adapted[p.slot] = p.adapt(values[p.slot], connection)
+                p = adapted[p.slot]
+            params.append(p)
+        return params
+
     def rows(self, using: str, values: list[Any], *, start: int = 0, length: int | None = None) -> list[list[Any]]:
         """Run with this request's values and page (a statement compiled from a sliced queryset keeps its own
         page); each row a list in the order of ``names``."""
         if self.empty:
             return []
         connection = connections[using]
-        params = [p.adapt(values[p.slot], connection) if isinstance(p, _Marker) else p for p in self.params]
+        params = self.bind(connection, values)
         if self.paged:
             sql = self.sql
         elif self.no_limit is None:  # PostgreSQL: OFFSET alone, or LIMIT first

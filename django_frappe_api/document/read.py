@@ -64,16 +64,18 @@ def get_list_page(doctype: str, request: ListRequest, *, limit: int, user: Any, 
         rows = whole.serve_list(request, user=user)
         return rows, get_count(doctype, request, user=user) if count else None, None
     run = _ListRun(doctype, request, user)
-    rows = run.rows()
+    next_cursor = None
+    if request.cursor is None:
+        rows = run.rows()
+    else:  # the page and the keys of its last row together
+        found, keys = run.backend.get_keyset_page(run.query, run.row_condition, limit)
+        rows = run.finish(found)
+        next_cursor = None if keys is None else encode_cursor(run.meta, request, keys)
     total = None
     if count:
         _check_count_limit(request.count_limit)
         total = run.backend.get_count(run.query, run.row_condition, distinct=request.distinct,
                                       limit=request.count_limit, timeout_ms=request.count_timeout_ms)
-    next_cursor = None
-    if request.cursor is not None and limit and len(rows) > limit:
-        keys = run.backend.get_sort_keys(run.query, run.row_condition, limit - 1)
-        next_cursor = None if keys is None else encode_cursor(run.meta, request, keys)
     return rows, total, next_cursor
 
 
@@ -94,8 +96,11 @@ class _ListRun:
             ignore_user_permissions=request.ignore_user_permissions)
 
     def rows(self) -> list[Any]:
+        return self.finish(self.backend.get_list(self.query, self.row_condition))
+
+    def finish(self, rows: list[Any]) -> list[Any]:
+        """The backend's rows as the caller gets them: integer names, child records nested."""
         meta, query = self.meta, self.query
-        rows = self.backend.get_list(query, self.row_condition)
         if meta.autoname.lower() == "autoincrement" and meta.backend == "generic":
             _integer_names(query, rows)
         if self.tables:

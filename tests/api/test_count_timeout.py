@@ -7,8 +7,10 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from django_frappe_api import document
+from django_frappe_api.backends import statement_timeout
 from django_frappe_api.backends.sql import SQLBackend
 from django_frappe_api.backends.statement_timeout import count_within
 from django_frappe_api.models import Document
@@ -44,15 +46,16 @@ def session_timeout() -> object:
 
 @pytest.fixture
 def slow_lists(monkeypatch):
-    """Every list and count query of the test also runs ``slow_condition(ways)`` (a forced slow query)."""
-    original = SQLBackend._filtered
+    """Every count query of the test also runs ``slow_condition(ways)`` (a forced slow query), whether its
+    statement is compiled once per shape or built for the request."""
+    original = statement_timeout.count_statement
     state = {"ways": SLOW}
 
-    def slowed(self, query, row_condition):
-        queryset, aliases, where = original(self, query, row_condition)
-        return queryset.extra(where=[slow_condition(state["ways"])]), aliases, where
+    def slowed(sql, params, limit):
+        statement, params = original(sql, params, limit)
+        return f"{statement} WHERE {slow_condition(state['ways'])}", params
 
-    monkeypatch.setattr(SQLBackend, "_filtered", slowed)
+    monkeypatch.setattr(statement_timeout, "count_statement", slowed)
     return state
 
 
@@ -66,7 +69,7 @@ def test_a_query_over_budget_is_stopped_and_the_transaction_goes_on(two, admin_u
     before = session_timeout()
 
     assert count_within(slow_documents(), timeout_ms=20) is None
-    assert count_within(slow_documents()[:1], timeout_ms=20) is None
+    assert count_within(slow_documents(), limit=1, timeout_ms=20) is None
 
     assert session_timeout() == before
     assert document.get_count("ToDo", user=admin_user, filters={"name": "a"}) == 1  # nothing left behind
@@ -79,10 +82,27 @@ def test_a_query_within_budget_answers_and_leaves_the_setting_as_it_was(two, adm
     before = session_timeout()
 
     assert count_within(Document.objects.filter(doctype_id="ToDo"), timeout_ms=5000) == 2
-    assert count_within(Document.objects.filter(doctype_id="ToDo")[:1], timeout_ms=5000) == 1
+    assert count_within(Document.objects.filter(doctype_id="ToDo"), limit=1, timeout_ms=5000) == 1
 
     assert session_timeout() == before
     assert count_within(slow_documents(MODERATE), timeout_ms=None) == 2  # no budget: no stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_count_is_stopped_alike_and_leaves_the_setting_as_it_was(two):
+    """In autocommit, PostgreSQL gets the budget and the count in one message (one implicit transaction)."""
+    before = session_timeout()
+
+    assert count_within(slow_documents(), timeout_ms=20) is None
+    assert count_within(Document.objects.filter(doctype_id="ToDo"), limit=1, timeout_ms=5000) == 1
+    assert count_within(slow_documents(MODERATE), timeout_ms=5000) == 2
+
+    with CaptureQueriesContext(connection) as queries:
+        assert count_within(Document.objects.filter(doctype_id="ToDo"), timeout_ms=5000) == 2
+    assert len(queries) == 1  # PostgreSQL too: no BEGIN, savepoint or ROLLBACK of its own
+
+    assert session_timeout() == before
+    assert connection.get_autocommit()
 
 
 def test_include_count_is_null_when_counting_takes_too_long(admin_client, two, settings, slow_lists):

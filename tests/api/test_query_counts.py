@@ -96,6 +96,48 @@ def test_read_and_list_are_one_query_after_authentication(caller, route, django_
         assert data["name"] == "item-3"
 
 
+COUNTS = {
+    "v2 count": ("/api/v2/doctype/Bench Item/count", {"filters": LIST["filters"]}),
+    "client.get_count": ("/api/method/frappe.client.get_count", {"doctype": "Bench Item", "filters": LIST["filters"]}),
+}
+
+
+@pytest.mark.parametrize("route", COUNTS)
+def test_a_count_is_one_query_capped_and_timed_or_not(caller, route, django_assert_num_queries):
+    """One statement compiled per shape: the v2 count's budget rides with it (PostgreSQL: in the same message)."""
+    path, params = COUNTS[route]
+    if path.startswith("/api/method/") and caller.kind == "Guest":
+        assert caller.get(path, params).status_code == 403
+        return
+    _warm(caller, path, params)
+    with django_assert_num_queries(1):
+        body = _warm(caller, path, params).json()
+    assert body.get("data", body.get("message")) == 15
+
+
+def test_a_v2_page_with_its_count_is_two_queries(caller, django_assert_num_queries):
+    path, params = "/api/v2/document/Bench Item", {**LIST, "limit": 20, "include": "count"}
+    _warm(caller, path, params)
+    with django_assert_num_queries(2):
+        body = _warm(caller, path, params).json()
+    assert (len(body["data"]), body["count"], body["has_next_page"]) == (15, 15, False)
+
+
+def test_a_keyset_page_reads_the_next_cursor_with_its_rows(caller, django_assert_num_queries):
+    """One query per cursor page, its last row's sort values included; MariaDB/MySQL read the page's keys
+    first, then its rows by primary key (``backends.keyset_statements``)."""
+    from django.db import connection
+
+    path = "/api/v2/document/Bench Item"
+    params = {"fields": LIST["fields"], "filters": LIST["filters"], "order_by": "modified desc", "limit": 4}
+    cursor = _warm(caller, path, {**params, "cursor": ""}).json()["next_cursor"]
+    _warm(caller, path, {**params, "cursor": cursor})
+    with django_assert_num_queries(2 if connection.vendor == "mysql" else 1):
+        body = _warm(caller, path, {**params, "cursor": cursor}).json()
+    assert [row["name"] for row in body["data"]] == [f"item-{n}" for n in (20, 18, 16, 14)]
+    assert body["has_next_page"] is True and body["next_cursor"]
+
+
 @pytest.mark.parametrize("path", ["/api/resource/Bench Order/order-1", "/api/v2/document/Bench Order/order-1"])
 def test_child_tables_add_one_query_together(caller, path, django_assert_num_queries):
     _warm(caller, path, None)

@@ -27,7 +27,8 @@ from ...field_refs import FieldRef
 from ...filters import Column
 from ...meta import Meta, get_meta
 from ...query import ListQuery
-from ..sql import Aliases, SQLBackend, wire_value
+from ..aliases import Aliases
+from ..sql import SQLBackend, wire_value
 from .options import DERIVED_FROM_PARENT, ModelLookup, ModelOptions, parent_options
 from .values import (
     frappe_validation_error,

@@ -31,7 +31,7 @@ from ...conf import api_settings
 from ...field_refs import FieldRef
 from ...filters import Column
 from ...meta import FieldMeta, Meta, meta_from_definition, register_meta_builder
-from ..sql import Aliases
+from ..aliases import Aliases
 from .backend import OrmBackend
 from .options import ModelOptions
 from .registry import model_registry
