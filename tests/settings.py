@@ -19,6 +19,9 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+if os.environ.get("PG_PREPARE_THRESHOLD") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The suite with the compiled statements prepared on the server (``statements.statement_cursor``).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(os.environ["PG_PREPARE_THRESHOLD"])
 # A second alias on the same database, as a read replica would be; only tests that name it use it.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}
 

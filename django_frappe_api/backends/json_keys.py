@@ -26,7 +26,8 @@ from .. import fieldtypes
 
 
 def _sqlite_literal(text: str) -> str:
-    """A quoted SQLite string literal (``%`` doubled: the SQL still goes through the driver's formatting)."""
+    """A quoted SQL string literal (``%`` doubled: the SQL still goes through the driver's formatting); the
+    same on PostgreSQL, whose ``standard_conforming_strings`` is on."""
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
@@ -47,12 +48,15 @@ class JSONKeyText(KeyTextTransform):
 
 
 class DocTypeName(Value):
-    """A DocType's name compared with ``Document.doctype``, as a literal on SQLite.
+    """A DocType's name compared with ``Document.doctype``, as a literal on SQLite and PostgreSQL.
 
     The field indexes are partial (``WHERE doctype = 'Task'``). SQLite proves a partial index applies from a
     bound parameter too, but then still checks ``doctype = ?`` on every table row; with the literal the
-    index alone answers, so a count of one value reads only the index. The name comes from the DocType's
-    definition (a ``Meta``), not from a request value, and the same DocType always gives the same SQL.
+    index alone answers, so a count of one value reads only the index. On PostgreSQL a prepared statement's
+    generic plan can use a partial index only when its predicate is a literal of the SQL (psycopg inlines
+    parameters itself unless a statement is prepared: ``statements.statement_cursor``). The name comes from
+    the DocType's definition (a ``Meta``), not from a request value, and the same DocType always gives the
+    same SQL.
     """
 
     def __init__(self, doctype: str) -> None:
@@ -60,6 +64,8 @@ class DocTypeName(Value):
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         return _sqlite_literal(self.value), ()
+
+    as_postgresql = as_sqlite
 
 
 def json_value(fieldtype: str, path: str) -> Any:

@@ -24,6 +24,7 @@ Statements are kept with the ``Meta`` object, per thread (so per connection), at
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -221,7 +222,7 @@ class Statement:
         else:
             sql = self.sql + self.limit_clause
             params += [length or self.no_limit, start]
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         width, converters = len(self.names), list(self.converters.items())
@@ -235,6 +236,27 @@ class Statement:
                 row[position] = value
             result.append(row)
         return result
+
+
+def statement_cursor(connection: Any) -> Any:
+    """A Django cursor for a compiled statement: on PostgreSQL with psycopg's ``prepare_threshold`` set in the
+    database's ``OPTIONS`` (Django leaves it off, for transaction-mode poolers), one that binds parameters on
+    the server, so psycopg prepares a statement run that many times on a connection and PostgreSQL plans it
+    once instead of at every request (with many indexes on the document table, planning costs more than
+    running). Elsewhere, and by default, Django's own cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    binding = getattr(import_module("django.db.backends.postgresql.base"), "ServerBindingCursor", None)  # psycopg 3
+    if getattr(raw, "prepare_threshold", None) is None or binding is None:
+        return connection.cursor()
+    factory = raw.cursor_factory
+    raw.cursor_factory = binding
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = factory
 
 
 def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet], raw: frozenset[str] = frozenset(),

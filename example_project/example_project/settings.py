@@ -67,6 +67,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE",
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not os.environ.get("PGBOUNCER"):
+    # The app's compiled statements prepared on the server after 5 runs on a connection: planned once, not per
+    # request. Off behind a transaction-mode pooler (PGBOUNCER=1), as Django's default has it.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 # A cache every server process shares: metas, users, roles and API keys are kept in it under version stamps, so
 # a warm request spends no query on them, and a change made through one process is seen at once by the others.
 # REDIS_URL (redis://127.0.0.1:6379/0) selects Redis, for several hosts; otherwise a directory shared by the
