@@ -16,6 +16,7 @@ PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked. On Post
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -43,12 +44,27 @@ def sync_doctype(doctype: str) -> list[str]:
     """Create the indexes a DocType's fields need and drop the ones it no longer needs; the SQL run.
 
     Inside a transaction (a request, the admin, a test) the indexes are built there and then; in
-    autocommit on PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked.
+    autocommit on PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked. On PostgreSQL a
+    DocType that already has documents waits for the commit instead (and ``[]`` is answered): adding a
+    column locks the whole table, reads included, until the transaction ends, and a backfill and index
+    build inside a request would hold that lock for their whole length. Until then its fields keep their
+    JSON expressions (``indexes.field_value`` names a column only once its index is valid).
     """
     if connection.vendor not in ENGINES:
         return []
     if connection.vendor == "mysql":
         return _sync_mysql()
+    if (connection.vendor == "postgresql" and connection.in_atomic_block
+            and Document.objects.filter(doctype_id=doctype).exists()):
+        # Django forgets the callbacks of a rolled-back transaction, so a later one schedules its own.
+        if not any(isinstance(entry[1], partial) and entry[1].func is _sync_now and entry[1].args == (doctype,)
+                   for entry in connection.run_on_commit):
+            transaction.on_commit(partial(_sync_now, doctype))
+        return []
+    return _sync_now(doctype)
+
+
+def _sync_now(doctype: str) -> list[str]:
     try:
         want = {index.name: index for index in wanted(get_meta(doctype))}
     except exceptions.DoesNotExistError:
