@@ -123,10 +123,13 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) 
     body = "".join(f"  NEW.{_quote(column)} := {value_sql('NEW', fieldname, kind)};\n"
                    for column, (fieldname, kind) in sorted(columns.items()))
     body = f"\nBEGIN\n{body}  RETURN NEW;\nEND\n"
-    if function_source(prefix) != body:
+    changed = function_source(prefix) != body
+    if changed:
         statements.append(
             f"CREATE OR REPLACE FUNCTION {_quote(name)}() RETURNS trigger LANGUAGE plpgsql AS $dfa${body}$dfa$")
-    if name not in existing_triggers():
+    # The trigger again with a new body: its lock waits for the writers still running the old one, so the
+    # backfill that follows sees every row they wrote.
+    if changed or name not in existing_triggers():
         statements.append(
             f"CREATE OR REPLACE TRIGGER {_quote(name)} BEFORE INSERT OR UPDATE OF {_quote('data')}, "
             f"{_quote('doctype')} ON {_table()} FOR EACH ROW WHEN (NEW.{_quote('doctype')} = {_literal(doctype)}) "
