@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from django_frappe_api import document
 from django_frappe_api.backends.statements import statement_cursor
@@ -76,8 +77,14 @@ def test_a_prepared_statement_follows_a_changed_doctype(prepared, admin_user):
     assert [row["name"] for row in _list(admin_user, filters=[["code", "=", "c"]])] == ["p2"]
 
 
-def test_without_the_threshold_statements_use_djangos_cursor(db):
-    connection.ensure_connection()
-    assert connection.connection.prepare_threshold is None  # Django's default
+def test_without_the_threshold_or_while_queries_are_logged_statements_use_djangos_cursor(prepared):
+    django_cursor = type(connection.cursor().cursor)
     with statement_cursor(connection) as cursor:
-        assert type(cursor.cursor) is type(connection.cursor().cursor)
+        assert type(cursor.cursor) is not django_cursor  # binds on the server
+
+    with CaptureQueriesContext(connection), statement_cursor(connection) as cursor:
+        assert type(cursor.cursor) is django_cursor  # the log shows the values
+
+    prepared.prepare_threshold = None  # Django's default
+    with statement_cursor(connection) as cursor:
+        assert type(cursor.cursor) is django_cursor

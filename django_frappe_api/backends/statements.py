@@ -243,8 +243,9 @@ def statement_cursor(connection: Any) -> Any:
     database's ``OPTIONS`` (Django leaves it off, for transaction-mode poolers), one that binds parameters on
     the server, so psycopg prepares a statement run that many times on a connection and PostgreSQL plans it
     once instead of at every request (with many indexes on the document table, planning costs more than
-    running). Elsewhere, and by default, Django's own cursor."""
-    if connection.vendor != "postgresql":
+    running). Elsewhere, and by default, Django's own cursor; also while queries are logged (DEBUG, a test's
+    capture), whose log shows a statement with its values only when the client binds them."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
         return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
