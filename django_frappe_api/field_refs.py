@@ -50,6 +50,16 @@ class FilterItem:
     value: Any
 
 
+@dataclass(frozen=True)
+class SelectItem:
+    """One output column of a list: a field reference, or an aggregate over one."""
+
+    key: str
+    ref: FieldRef | None = None
+    aggregate: str = ""
+    distinct_aggregate: bool = False
+
+
 class FieldResolver:
     """Resolves client field names against a Meta, its child tables and its Link targets.
 

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import exceptions
-from .field_refs import FieldRef, FieldResolver
+from .field_refs import FieldRef, FieldResolver, SelectItem
 from .meta import memo
-
-if TYPE_CHECKING:
-    from .query import SelectItem
 
 _ORDER_RE = re.compile(r"^(.+?)(?:\s+(asc|desc))?$", re.IGNORECASE)
 

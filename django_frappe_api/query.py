@@ -22,7 +22,7 @@ from typing import Any
 from . import exceptions, fieldtypes
 from .cursor import Keyset
 from .field_access import FieldAccess
-from .field_refs import FieldRef, FieldResolver, FilterItem
+from .field_refs import FieldRef, FieldResolver, FilterItem, SelectItem
 from .filters import load_json_param, parse_filters
 from .meta import Meta, memo
 from .order_clauses import OrderItem, parse_group_by, parse_order_by, parsed_order
@@ -39,16 +39,6 @@ _AGGREGATE_RE = re.compile(
 )
 _ALIAS_RE = re.compile(r"^(.+?)\s+as\s+([A-Za-z_]\w*)$", re.IGNORECASE)
 _FUNCTION_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
-
-
-@dataclass(frozen=True)
-class SelectItem:
-    """One output column: a field reference, or an aggregate over one."""
-
-    key: str
-    ref: FieldRef | None = None
-    aggregate: str = ""
-    distinct_aggregate: bool = False
 
 
 @dataclass

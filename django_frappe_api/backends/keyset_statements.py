@@ -14,7 +14,7 @@ the page in one statement. Raises ``statements.Uncacheable`` as ``list_statement
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import F, IntegerField, Q, QuerySet
@@ -26,13 +26,11 @@ from ..query import ListQuery
 from . import statements
 from .aliases import Aliases
 from .keyset import after_condition
+from .list_backend import ListBackend
 from .list_statements import bound_where, list_shape
 
-if TYPE_CHECKING:
-    from .sql import SQLBackend
 
-
-def read_page(backend: SQLBackend, query: ListQuery, row_condition: Q | None, limit: int | None,
+def read_page(backend: ListBackend, query: ListQuery, row_condition: Q | None, limit: int | None,
               ) -> tuple[list[Any], list[Any] | None]:
     """The page's rows, and the sort values then ``name`` of row ``limit - 1`` when the page holds more than
     ``limit`` rows (``None`` otherwise, and always without ``limit``)."""
@@ -88,7 +86,7 @@ def read_page(backend: SQLBackend, query: ListQuery, row_condition: Q | None, li
     return backend.project_values(query, rows, statement.names, select_columns, (statement, using)), next_keys
 
 
-def _rows_by_key(backend: SQLBackend, query: ListQuery, aliases: Aliases, select_columns: dict[str, Column],
+def _rows_by_key(backend: ListBackend, query: ListQuery, aliases: Aliases, select_columns: dict[str, Column],
                  using: str, ids: list[Any]) -> list[Any]:
     """The rows of primary keys ``ids``, in that order: one statement per number of keys, without a sort."""
     if not ids:

@@ -12,7 +12,7 @@ resolves its columns and binds its values; Django builds and compiles a queryset
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import Q, QuerySet
@@ -20,13 +20,11 @@ from django.db.models import Q, QuerySet
 from ..query import ListQuery
 from . import statements
 from .aliases import Aliases
+from .list_backend import ListBackend
 from .statement_timeout import count_sql_within
 
-if TYPE_CHECKING:
-    from .sql import SQLBackend
 
-
-def bound_where(backend: SQLBackend, query: ListQuery, row_condition: Q | None,
+def bound_where(backend: ListBackend, query: ListQuery, row_condition: Q | None,
                 ) -> tuple[statements.Binder, Aliases, Q]:
     """The request's conditions as one Q whose values are ``Param``s, the aliases it needs and their values."""
     binder = statements.Binder()
@@ -34,7 +32,7 @@ def bound_where(backend: SQLBackend, query: ListQuery, row_condition: Q | None,
     return binder, aliases, backend._where(query, row_condition, aliases, binder)
 
 
-def list_shape(backend: SQLBackend, query: ListQuery, where: Q) -> tuple[Any, ...]:
+def list_shape(backend: ListBackend, query: ListQuery, where: Q) -> tuple[Any, ...]:
     """What a list's SQL depends on besides its values: columns, order, paging kind and the conditions' shape."""
     return (
         type(backend), query.distinct, query.as_dict, bool(query.page_length),
@@ -44,7 +42,7 @@ def list_shape(backend: SQLBackend, query: ListQuery, where: Q) -> tuple[Any, ..
     )
 
 
-def read_list(backend: SQLBackend, query: ListQuery, row_condition: Q | None) -> list[Any]:
+def read_list(backend: ListBackend, query: ListQuery, row_condition: Q | None) -> list[Any]:
     """A plain list (no grouping, no cursor) run from the statement compiled for its shape."""
     binder, aliases, where = bound_where(backend, query, row_condition)
     select_columns = {item.key: backend.column(aliases, item.ref) for item in query.select}
@@ -62,7 +60,7 @@ def read_list(backend: SQLBackend, query: ListQuery, row_condition: Q | None) ->
     return backend.project_values(query, rows, statement.names, select_columns, (statement, using))
 
 
-def count(backend: SQLBackend, query: ListQuery, row_condition: Q | None, *, distinct: bool, limit: int | None,
+def count(backend: ListBackend, query: ListQuery, row_condition: Q | None, *, distinct: bool, limit: int | None,
           timeout_ms: int | None) -> int | None:
     """The number of rows matching the query's conditions (at most ``limit``; rows repeated by child-table
     joins once with ``distinct``), under ``timeout_ms`` (``statement_timeout``): one compiled statement per
