@@ -14,7 +14,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connections, models
 
-from .backends import generated_columns
+from .backends import field_columns, generated_columns
 from .backends.orm.registry import model_registry
 from .conf import DEFAULTS
 from .definition_checks import BUILTIN_DOCTYPES
@@ -189,6 +189,33 @@ def check_document_table_limits(app_configs, databases=None, **kwargs) -> list:
                 hint="Fields of the same name and type share one column and index across DocTypes: reuse fieldnames, "
                      "or drop search_index/in_standard_filter where lists do not filter on the field.",
                 id="django_frappe_api.W003"))
+    return warnings
+
+
+@register(Tags.database)
+def check_field_column_limit(app_configs, databases=None, **kwargs) -> list:
+    """W004 (PostgreSQL, run with ``--database``): the document table near PostgreSQL's 1,600 columns.
+
+    Each indexed field name and type has a column there (``backends.field_columns``), dropped ones still
+    count, and past the limit new fields get no column or index: their filters and counts read the JSON.
+    """
+    warnings: list = []
+    for alias in databases or ():
+        if connections[alias].vendor != "postgresql":
+            continue
+        try:
+            used = field_columns.column_slots_used(alias)
+        except DatabaseError:  # not migrated yet
+            continue
+        if used >= field_columns.MAX_COLUMNS - COLUMN_WARNING_MARGIN:
+            warnings.append(Warning(
+                f"The document table of database {alias!r} has used {used} of PostgreSQL's "
+                f"{field_columns.MAX_COLUMNS} column numbers (dropped columns keep theirs). Each indexed field name "
+                "and type (search_index, unique, in_standard_filter, Link) takes one: past the limit new ones get "
+                "no column or index, and their filters and counts read the JSON of every row.",
+                hint="Fields of the same name and type share one column across DocTypes: reuse fieldnames. Only a "
+                     "new table (dump and restore of the document table) gives dropped column numbers back.",
+                id="django_frappe_api.W004"))
     return warnings
 
 

@@ -24,8 +24,11 @@ is on that column, so a count is an index-only scan and a filter tested row by r
 - The query builder names a column only once the field's index on it is valid (``indexes.field_value``):
   the index is built after the backfill, so a valid index means a filled column.
 
-Columns stay when a DocType stops using them (another may share them); ``frappe_api_sync_indexes`` drops
-the ones no DocType wants, and the triggers of DocTypes that are gone.
+Columns stay when no DocType uses them any more, and a later field of that name and type reuses them:
+PostgreSQL allows 1,600 columns a table and never gives a dropped column's number back, so dropping one
+and adding it again later would spend a second. ``checks.py`` (W004) warns near the limit, which only
+fields of many distinct names reach; past it a field keeps its JSON expression. ``frappe_api_sync_indexes``
+drops the triggers of DocTypes that are gone.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from .. import fieldtypes
 from ..models import Document
@@ -192,5 +195,12 @@ def statistics_sql(name: str, fieldname: str, kind: str) -> str:
             f"ON {_quote('doctype')}, {_quote(column_name(fieldname, kind))} FROM {_table()}")
 
 
-def drop_column_sql(column: str) -> str:
-    return f"ALTER TABLE {_table()} DROP COLUMN IF EXISTS {_quote(column)}"
+MAX_COLUMNS = 1600  # PostgreSQL: columns a table, dropped ones included
+
+
+def column_slots_used(using: str = DEFAULT_DB_ALIAS) -> int:
+    """How many of the table's ``MAX_COLUMNS`` slots are spent: its highest column number."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT MAX(attnum) FROM pg_attribute WHERE attrelid = %s::regclass",
+                       [connections[using].ops.quote_name(Document._meta.db_table)])
+        return cursor.fetchone()[0] or 0

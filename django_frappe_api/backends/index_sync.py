@@ -104,10 +104,8 @@ def sync_all(*, dry_run: bool = False) -> list[str]:
     ready = {name: index for name, index in want.items() if index.doctype not in unready}
     statements += _apply(ready, existing(), statistics, dry_run=dry_run, analyze=True)
     used = {index.statistics_name for index in want.values() if not index.sort}
+    # Field columns no DocType uses stay (``field_columns``: PostgreSQL never gives a dropped column's slot back).
     obsolete = [f"DROP STATISTICS IF EXISTS {connection.ops.quote_name(name)}" for name in sorted(statistics - used)]
-    if connection.vendor == "postgresql":
-        needed = field_columns.columns_of(want.values())
-        obsolete += [field_columns.drop_column_sql(c) for c in sorted(field_columns.existing_columns() - set(needed))]
     statements += [sql for sql in obsolete if dry_run or _run(sql)]
     if statements and not dry_run:
         for name in {index.doctype for index in want.values()}:
