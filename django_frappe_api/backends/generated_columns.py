@@ -230,7 +230,8 @@ def column_for(fieldname: str, fieldtype: str) -> str | None:
 
 
 class GeneratedColumn(Expression):
-    """A virtual column of the query's document table, by name (Django's model does not declare it)."""
+    """A column of the query's document table that Django's model does not declare, by name: MariaDB's virtual
+    columns here, PostgreSQL's field columns (``field_columns``)."""
 
     def __init__(self, column: str, fieldtype: str) -> None:
         super().__init__(output_field=_OUTPUT_FIELDS[fieldtypes.db_kind(fieldtype)]())

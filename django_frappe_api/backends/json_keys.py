@@ -25,7 +25,7 @@ from django.db.models.functions import Cast
 from .. import fieldtypes
 
 
-def _sqlite_literal(text: str) -> str:
+def _sql_literal(text: str) -> str:
     """A quoted SQL string literal (``%`` doubled: the SQL still goes through the driver's formatting); the
     same on PostgreSQL, whose ``standard_conforming_strings`` is on."""
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
@@ -37,7 +37,7 @@ class JSONKeyText(KeyTextTransform):
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, params, key_transforms = self.preprocess_lhs(compiler, connection)
         path = compile_json_path(key_transforms)
-        literal = _sqlite_literal(path)
+        literal = _sql_literal(path)
         # Sorted: the set's order changes between processes, and the index must match in all of them.
         datatypes = ",".join(repr(datatype) for datatype in sorted(connection.ops.jsonfield_datatype_values))
         sql = (
@@ -63,7 +63,7 @@ class DocTypeName(Value):
         super().__init__(doctype, output_field=CharField())
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        return _sqlite_literal(self.value), ()
+        return _sql_literal(self.value), ()
 
     as_postgresql = as_sqlite
 

@@ -24,6 +24,7 @@ Statements are kept with the ``Meta`` object, per thread (so per connection), at
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -249,15 +250,20 @@ def statement_cursor(connection: Any) -> Any:
         return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
-    binding = getattr(import_module("django.db.backends.postgresql.base"), "ServerBindingCursor", None)  # psycopg 3
-    if getattr(raw, "prepare_threshold", None) is None or binding is None:
+    if getattr(raw, "prepare_threshold", None) is None or _server_binding_cursor() is None:
         return connection.cursor()
     factory = raw.cursor_factory
-    raw.cursor_factory = binding
+    raw.cursor_factory = _server_binding_cursor()
     try:
         return connection.cursor()
     finally:
         raw.cursor_factory = factory
+
+
+@cache
+def _server_binding_cursor() -> Any:
+    """Django's psycopg 3 cursor that binds on the server (``None`` under psycopg 2), looked up once."""
+    return getattr(import_module("django.db.backends.postgresql.base"), "ServerBindingCursor", None)
 
 
 def cached(meta: Any, using: str, shape: Any, build: Callable[[], QuerySet], raw: frozenset[str] = frozenset(),
