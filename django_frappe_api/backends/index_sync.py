@@ -56,10 +56,7 @@ def sync_doctype(doctype: str) -> list[str]:
         return _sync_mysql()
     if (connection.vendor == "postgresql" and connection.in_atomic_block
             and Document.objects.filter(doctype_id=doctype).exists()):
-        # Django forgets the callbacks of a rolled-back transaction, so a later one schedules its own.
-        if not any(isinstance(entry[1], partial) and entry[1].func is _sync_now and entry[1].args == (doctype,)
-                   for entry in connection.run_on_commit):
-            transaction.on_commit(partial(_sync_now, doctype))
+        _once_on_commit(_sync_now, doctype)
         return []
     return _sync_now(doctype)
 
@@ -165,10 +162,13 @@ def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = Fa
     return done, True
 
 
-def _execute(sql: str, params: list[Any]) -> int:
-    """One statement with parameters, in a savepoint inside a transaction; its row count (raises)."""
+def _execute(sql: str, params: list[Any] | None = None) -> int:
+    """One statement, in a savepoint inside a transaction (a failure leaves the transaction usable); in
+    autocommit as it is (``CONCURRENTLY`` must not run inside a transaction block). Its row count; raises."""
     if connection.in_atomic_block:
         with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # DDL refuses a table with deferred checks pending
+                connection.check_constraints()
             cursor.execute(sql, params)
             return cursor.rowcount
     with connection.cursor() as cursor:
@@ -191,11 +191,17 @@ def _sync_mysql(*, dry_run: bool = False) -> list[str]:
     rolled-back change never reaches the table), once however many DocTypes the transaction saves, and
     nothing has run yet (``[]``)."""
     if connection.in_atomic_block and not dry_run:
-        # Django forgets the callbacks of a rolled-back transaction, so a later one schedules its own.
-        if not any(entry[1] is _sync_mysql for entry in connection.run_on_commit):
-            transaction.on_commit(_sync_mysql)
+        _once_on_commit(_sync_mysql)
         return []
     return generated_columns.sync(generated_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
+
+
+def _once_on_commit(function: Any, *args: Any) -> None:
+    """``function(*args)`` after the commit, once however often a transaction asks (Django forgets the
+    callbacks of a rolled-back transaction, so a later one schedules its own)."""
+    if not any(isinstance(entry[1], partial) and entry[1].func is function and entry[1].args == args
+               for entry in connection.run_on_commit):
+        transaction.on_commit(partial(function, *args))
 
 
 def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[str], *,
@@ -232,14 +238,7 @@ def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[s
 def _run(sql: str) -> bool:
     """Run one statement; a failure (say, stored duplicates under a new unique index) is logged, not raised."""
     try:
-        if connection.in_atomic_block:  # a savepoint, so that a failure leaves the transaction usable
-            with transaction.atomic(), connection.cursor() as cursor:
-                if connection.vendor == "postgresql":  # DDL refuses a table with deferred checks pending
-                    connection.check_constraints()
-                cursor.execute(sql)
-        else:  # autocommit: CONCURRENTLY must not run inside a transaction block
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        _execute(sql)
     except DatabaseError as exc:
         logger.warning("Could not run %s: %s", sql, exc)
         return False
