@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connections, transaction
 
+from django_frappe_api import document, exceptions
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import Meta, get_meta
 
@@ -50,3 +53,28 @@ TODO_FIELDS = [
     {"fieldname": "reference_type", "label": "Reference Type", "fieldtype": "Data"},
     {"fieldname": "reference_name", "label": "Reference Name", "fieldtype": "Data"},
 ]
+
+
+def race_inserts(doctype: str, values: dict[str, Any], user: Any, *, writers: int = 4) -> list[str]:
+    """``writers`` threads insert ``values`` (with their own title) at one instant, each in its own
+    transaction and connection; the sorted outcomes, ``ok`` or ``unique`` (a ``UniqueValidationError``)."""
+    start = threading.Barrier(writers)
+    outcomes: list[str] = []
+
+    def worker(n: int) -> None:
+        try:
+            start.wait()
+            with transaction.atomic():
+                document.insert_doc(doctype, {"title": str(n), **values}, user=user)
+            outcomes.append("ok")
+        except exceptions.UniqueValidationError:
+            outcomes.append("unique")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)

@@ -7,21 +7,20 @@ a saved definition builds its columns at once, and drop every column they made.
 
 from __future__ import annotations
 
-import threading
 from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from django_frappe_api import checks, document, exceptions
+from django_frappe_api import checks, document
 from django_frappe_api.backends import generated_columns, index_sync, indexes
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
-from tests.factories import make_doctype
+from tests.factories import make_doctype, race_inserts
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "mysql", reason="virtual generated columns: MariaDB/MySQL"),
@@ -135,27 +134,7 @@ def test_sync_command_rebuilds_a_dropped_index_and_column(db):
 
 def test_concurrent_inserts_of_a_unique_value_store_one_row(admin_user):
     make_doctype("Gen Item", FIELDS)
-    start = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def worker(n: int) -> None:
-        try:
-            start.wait()
-            with transaction.atomic():
-                document.insert_doc("Gen Item", {"title": str(n), "code": "RACE"}, user=admin_user)
-            outcomes.append("ok")
-        except exceptions.UniqueValidationError:
-            outcomes.append("unique")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["ok", "unique", "unique", "unique"]
+    assert race_inserts("Gen Item", {"code": "RACE"}, admin_user) == ["ok", "unique", "unique", "unique"]
     assert Document.objects.filter(doctype_id="Gen Item", data__code="RACE").count() == 1
 
 

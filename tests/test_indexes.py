@@ -3,13 +3,12 @@ used by the SQL of a filtered list, and enforcing unique fields."""
 
 from __future__ import annotations
 
-import threading
 from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from django_frappe_api import document, exceptions
@@ -18,7 +17,7 @@ from django_frappe_api.backends.generic import GenericBackend
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
-from tests.factories import make_doctype
+from tests.factories import make_doctype, race_inserts
 
 pytestmark = pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"),
                                 reason="expression indexes (MySQL: tests/test_generated_columns.py)")
@@ -153,25 +152,5 @@ def test_concurrent_inserts_of_a_unique_value_store_one_row(admin_user):
         pytest.skip("SQLite serialises writers (one write transaction at a time): nothing runs concurrently")
     make_doctype("Index Item", FIELDS)
     assert indexes.existing(indexes.doctype_prefix("Index Item"))  # built CONCURRENTLY (autocommit)
-    start = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def worker(n: int) -> None:
-        try:
-            start.wait()
-            with transaction.atomic():
-                document.insert_doc("Index Item", {"title": str(n), "code": "RACE"}, user=admin_user)
-            outcomes.append("ok")
-        except exceptions.UniqueValidationError:
-            outcomes.append("unique")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["ok", "unique", "unique", "unique"]
+    assert race_inserts("Index Item", {"code": "RACE"}, admin_user) == ["ok", "unique", "unique", "unique"]
     assert Document.objects.filter(doctype_id="Index Item", data__code="RACE").count() == 1
