@@ -15,21 +15,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.db import transaction
-from django.utils.html import strip_tags
 
 from .. import document, exceptions
-
-
-class Refused(Exception):
-    """A document-layer refusal raised inside an admin transaction, to roll it back and show why."""
-
-    def __init__(self, error: exceptions.FrappeError) -> None:
-        super().__init__(error.message or str(error) or error.exc_type)
-        self.error = error
-
-    @property
-    def text(self) -> str:
-        return strip_tags(str(self))
+from .refusals import Refused
 
 
 @admin.action(description="Delete selected %(verbose_name_plural)s", permissions=["delete"])

@@ -24,7 +24,7 @@ from ..definitions import validate_definition
 from ..doctype_rows import doctype_as_dict
 from ..meta import clear_meta_cache, doctype_exists
 from ..models import DocField, DocPerm, DocType
-from .actions import Refused
+from .refusals import Refused, ShowsRefusals, refusal
 
 # Fieldtypes whose options name a DocType.
 DOCTYPE_OPTION_TYPES = frozenset({"Link", "Table", "Table MultiSelect"})
@@ -89,7 +89,7 @@ class DocPermInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class DocTypeAdmin(admin.ModelAdmin):
+class DocTypeAdmin(ShowsRefusals, admin.ModelAdmin):
     change_form_template = "django_frappe_api/admin/doctype_change_form.html"
     list_display = ("name", "module", "istable", "is_submittable", "custom", "modified", "documents")
     list_filter = ("module", "istable", "is_submittable", "custom")
@@ -116,25 +116,16 @@ class DocTypeAdmin(admin.ModelAdmin):
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
-        refusal = getattr(request, "_frappe_refusal", None)
-        if refusal is None:
+        refused = refusal(request)
+        if refused is None:
             return form
 
         def clean(self: Any) -> Any:
             cleaned = form.clean(self)
-            self.add_error(None, Refused(refusal).text)
+            self.add_error(None, Refused(refused).text)
             return cleaned
 
         return type(form.__name__, (form,), {"clean": clean})
-
-    def changeform_view(self, request: Any, object_id: str | None = None, form_url: str = "",
-                        extra_context: dict[str, Any] | None = None) -> Any:
-        """A definition the checks refuse is rolled back and the form shown again, input kept."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Refused as refused:
-            request._frappe_refusal = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: Any, obj: DocType, form: Any, change: bool) -> None:
         obj.modified = timezone.now()

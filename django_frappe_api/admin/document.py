@@ -30,16 +30,17 @@ from ..models import Document
 from ..params import ListRequest
 from ..query import ListQuery
 from . import layout
-from .actions import Refused, cancel_selected, delete_selected, submit_selected
+from .actions import cancel_selected, delete_selected, submit_selected
 from .changelist import FILTERED_TYPES, CappedPaginator, DocumentChangeList, field_filter
 from .docstatus import CANCEL, SUBMIT, DocstatusButtons
 from .forms import ATTACH_TYPES, document_form, initial_value
 from .history import history_page
 from .inlines import ChildFormSet, ChildTableInline
 from .permissions import DocumentPermissions
+from .refusals import Refused, ShowsRefusals, refusal
 
 
-class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
+class DocumentAdmin(ShowsRefusals, DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
     """``ModelAdmin`` of one DocType over its ``Document`` proxy; see the module docstring."""
 
     change_form_template = "django_frappe_api/admin/document_change_form.html"
@@ -156,7 +157,7 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         return document_form(self.frappe_meta, user=request.user, docstatus=obj.docstatus if obj else 0,
                              site_name=self.admin_site.name, is_new=obj is None, model=self.model,
-                             refusal=getattr(request, "_frappe_refusal", None))
+                             refusal=refusal(request))
 
     def get_fieldsets(self, request: Any, obj: Any = None) -> list[Any]:
         meta = self.frappe_meta
@@ -212,16 +213,6 @@ class DocumentAdmin(DocstatusButtons, DocumentPermissions, admin.ModelAdmin):
         except exceptions.FrappeError:
             return {}
         return {f.fieldname: initial_value(f, copied.get(f.fieldname)) for f in self.frappe_meta.data_fields}
-
-    def changeform_view(self, request: Any, object_id: str | None = None, form_url: str = "",
-                        extra_context: dict[str, Any] | None = None) -> Any:
-        """A save the document layer refuses is rolled back, then the form is shown again with the input
-        kept: the second pass only validates, its form carrying the refusal as field errors."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Refused as refused:
-            request._frappe_refusal = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         """Nothing here: ``save_related`` saves the document and its child rows in one document-layer call."""
