@@ -3,6 +3,7 @@ named by the query once their index is valid, and counted from the index alone."
 
 from __future__ import annotations
 
+import json
 import logging
 from io import StringIO
 from unittest import mock
@@ -18,6 +19,7 @@ from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
 from tests.factories import make_doctype
+from tests.helpers import decoded, error
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's field columns")
 
@@ -89,6 +91,39 @@ def test_a_filtered_list_names_the_column_and_a_count_reads_only_the_index(item,
         plan = "\n".join(row[0] for row in cursor.fetchall())
     status_index = next(i.name for i in indexes.wanted(get_meta("Column Item")) if i.fieldname == "status")
     assert f"Index Only Scan using {status_index}" in plan, plan
+
+
+def test_lists_and_counts_on_field_columns_answer_as_frappe_does(item, admin_client, admin_user):
+    for n, (status, qty) in enumerate([("Open", 5), ("Closed", 9), ("Open", 12)]):
+        document.insert_doc("Column Item", {"title": f"t{n}", "status": status, "qty": qty, "rate": n / 2},
+                            user=admin_user)
+    f = json.dumps
+
+    v1 = admin_client.get("/api/resource/Column Item", {"fields": f(["title", "qty"]),
+                                                       "filters": f([["qty", ">", 6]]), "order_by": "qty asc"})
+    v2 = admin_client.get("/api/v2/document/Column Item", {"fields": f(["title"]), "filters": f({"status": "Open"}),
+                                                          "order_by": "qty desc", "include": "count"})
+    count = admin_client.get("/api/v2/doctype/Column Item/count", {"filters": f([["rate", ">=", 0.5]])})
+    cast = admin_client.get("/api/resource/Column Item", {"fields": f(["title"]), "filters": f([["qty", ">", "abc"]]),
+                                                         "order_by": "title asc"})  # Frappe's cint: "abc" is 0
+
+    assert (v1.status_code, v1.json()) == (200, {"data": [{"title": "t1", "qty": 9}, {"title": "t2", "qty": 12}]})
+    assert (v2.status_code, v2.json()) == (200, {"data": [{"title": "t2"}, {"title": "t0"}], "has_next_page": False,
+                                                 "count": 2, "count_capped": False})
+    assert (count.status_code, count.json()) == (200, {"data": 2})
+    assert (cast.status_code, cast.json()) == (200, {"data": [{"title": "t0"}, {"title": "t1"}, {"title": "t2"}]})
+
+
+def test_a_bad_value_for_a_field_column_is_frappes_validation_error(item, admin_client):
+    bad = {"filters": json.dumps([["qty", "in", {"a": 1}]])}
+    message = "Invalid filter value for Int field: {'a': 1}"
+
+    v1 = admin_client.get("/api/resource/Column Item", bad)
+    v2 = admin_client.get("/api/v2/document/Column Item", bad)
+
+    assert (v1.status_code, decoded(v1)) == (417, error("ValidationError", message))
+    assert (v2.status_code, v2.json()) == (417, {"errors": [{"type": "ValidationError", "message": message,
+                                                             "title": "Message", "indicator": "red"}]})
 
 
 def test_rows_stored_before_a_field_was_indexed_are_filled_after_the_commit(db, admin_user,
