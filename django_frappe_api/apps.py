@@ -52,6 +52,8 @@ class FrappeApiConfig(AppConfig):
         register_meta_builder(model_registry.build_meta)
         # Comment and File are DocTypes like any other, loaded from doctypes/*.json after each migrate.
         post_migrate.connect(sync_builtin_doctypes, sender=self, dispatch_uid="django_frappe_api.builtin_doctypes")
+        post_migrate.connect(signals.resync_after_partitioning, sender=self,
+                             dispatch_uid="django_frappe_api.resync_after_partitioning")
         # Each installed app may ship a `frappe_api` module registering methods, as with admin.py.
         autodiscover_modules("frappe_api", register_to=method_registry)
         for module in api_settings.METHOD_MODULES:

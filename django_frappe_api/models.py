@@ -205,6 +205,11 @@ class Document(StandardFieldsMixin):
     def __str__(self) -> str:
         return f"{self.doctype_id} {self.name}"
 
+    def _do_update(self, base_qs: Any, *args: Any, **kwargs: Any) -> Any:
+        # Django updates by primary key alone; naming the DocType too lets PostgreSQL, whose table is
+        # partitioned by DocType (``backends/partitions.py``), plan and touch one partition.
+        return super()._do_update(base_qs.filter(doctype_id=self.doctype_id), *args, **kwargs)
+
 
 class Series(models.Model):
     """Counter of a naming series, per prefix (Frappe's ``tabSeries``): ``TASK-2024-`` -> 17."""

@@ -5,6 +5,8 @@ Usage: imported once from ``FrappeApiConfig.ready()``; nothing to call.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
@@ -21,6 +23,15 @@ def doctype_changed(sender, instance: DocType, **kwargs) -> None:
 @receiver(post_delete, sender=DocType, dispatch_uid="frappe_api_doctype_indexes_dropped")
 def doctype_deleted(sender, instance: DocType, **kwargs) -> None:
     index_sync.drop_doctype(instance.name)
+
+
+def resync_after_partitioning(*args: Any, plan: list | None = None, using: str = "default", **kwargs: Any) -> None:
+    """``post_migrate``: migration 0004 made the document table partitioned (or plain again) and the field
+    indexes and triggers went with the old table: made again, on the current schema, as
+    ``frappe_api_sync_indexes`` would."""
+    if using == "default" and any(migration.app_label == "django_frappe_api" and migration.name.startswith("0004_")
+                                  for migration, _ in plan or []):
+        index_sync.sync_all()
 
 
 @receiver([post_save, post_delete], sender=DocField, dispatch_uid="frappe_api_docfield_changed")

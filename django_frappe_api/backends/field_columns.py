@@ -41,6 +41,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from .. import fieldtypes
 from ..models import Document
+from . import partitions
 
 COLUMN_PREFIX = "dfa_c_"
 TRIGGER_SUFFIX = "fill"
@@ -107,11 +108,14 @@ def function_source(prefix: str) -> str | None:
     return row[0] if row else None
 
 
-def existing_triggers() -> set[str]:
+def existing_triggers() -> dict[str, str]:
+    """Trigger name -> the quoted table it is on (the document table or one of its partitions)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
-                       [_table(), r"dfa\_%\_" + TRIGGER_SUFFIX])
-        return {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT t.tgname, t.tgrelid::regclass::text FROM pg_trigger t WHERE t.tgname LIKE %s AND NOT "
+            "t.tgisinternal AND (t.tgrelid = %s::regclass OR t.tgrelid IN (SELECT inhrelid FROM pg_inherits "
+            "WHERE inhparent = %s::regclass))", [r"dfa\_%\_" + TRIGGER_SUFFIX, _table(), _table()])
+        return dict(cursor.fetchall())
 
 
 def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) -> list[str]:
@@ -135,14 +139,17 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) 
     if changed or name not in existing_triggers():
         statements.append(
             f"CREATE OR REPLACE TRIGGER {_quote(name)} BEFORE INSERT OR UPDATE OF {_quote('data')}, "
-            f"{_quote('doctype')} ON {_table()} FOR EACH ROW WHEN (NEW.{_quote('doctype')} = {_literal(doctype)}) "
+            f"{_quote('doctype')} ON {partitions.table_for(doctype)} FOR EACH ROW WHEN (NEW.{_quote('doctype')} = {_literal(doctype)}) "
             f"EXECUTE FUNCTION {_quote(name)}()")
     return statements
 
 
 def drop_sql(prefix: str) -> list[str]:
-    name = _quote(trigger_name(prefix))
-    return [f"DROP TRIGGER IF EXISTS {name} ON {_table()}", f"DROP FUNCTION IF EXISTS {name}()"]
+    """Drop the trigger (wherever it is: a dropped partition took its own with it) and its function."""
+    name = trigger_name(prefix)
+    table = existing_triggers().get(name)
+    drop = [f"DROP TRIGGER IF EXISTS {_quote(name)} ON {table}"] if table else []
+    return [*drop, f"DROP FUNCTION IF EXISTS {_quote(name)}()"]
 
 
 def backfill(doctype: str, columns: dict[str, tuple[str, str]], run: Callable[[str, list[Any]], int]) -> int:
@@ -171,7 +178,8 @@ def backfill(doctype: str, columns: dict[str, tuple[str, str]], run: Callable[[s
 
 
 def index_sql(index: Any, *, concurrently: bool = False) -> str:
-    """``CREATE [UNIQUE] INDEX`` for an ``indexes.FieldIndex``, on its column, partial to its DocType.
+    """``CREATE [UNIQUE] INDEX`` for an ``indexes.FieldIndex``, on its column, on the DocType's partition
+    (``partitions``) and partial to the DocType, so the same SQL serves a table that is not partitioned.
 
     ``NULLS FIRST`` serves ``ASC NULLS FIRST`` and ``DESC NULLS LAST``, as lists sort; text sorts by
     ``lower()``, as ``GenericBackend.order_expression`` does.
@@ -186,7 +194,8 @@ def index_sql(index: Any, *, concurrently: bool = False) -> str:
     how = "UNIQUE INDEX" if index.unique else "INDEX"
     if concurrently:
         how += " CONCURRENTLY"
-    return f"CREATE {how} {_quote(index.name)} ON {_table()} ({', '.join(parts)}) WHERE {condition}"
+    table = partitions.table_for(index.doctype)
+    return f"CREATE {how} {_quote(index.name)} ON {table} ({', '.join(parts)}) WHERE {condition}"
 
 
 def statistics_sql(name: str, fieldname: str, kind: str) -> str:

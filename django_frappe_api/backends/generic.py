@@ -221,7 +221,9 @@ class GenericBackend(SQLBackend):
             parent = Q(parent_document_id=binder(row["id"], fieldtype_kind="int"))
 
             def build_children() -> QuerySet:
-                rows = Document.objects.filter(parent).order_by("parentfield", "idx", "id")
+                # The child DocTypes named: PostgreSQL then reads their partitions only (``partitions``).
+                kinds = sorted({child.name for child in child_metas.values()})
+                rows = Document.objects.filter(parent, doctype_id__in=kinds).order_by("parentfield", "idx", "id")
                 return rows.values(*_ROW_FIELDS)
 
             statement = statements.cached(meta, using, ("children",), build_children)
@@ -266,10 +268,8 @@ class GenericBackend(SQLBackend):
         row.save()
         for tablefield in tables:
             child_meta = get_meta(meta.get_field(tablefield).options)
-            existing = {
-                child.name: child
-                for child in Document.objects.filter(parent_document=row, parentfield=tablefield)
-            }
+            children = Document.objects.filter(doctype_id=child_meta.name, parent_document=row)
+            existing = {child.name: child for child in children.filter(parentfield=tablefield)}
             keep, new = [], []
             for child in doc.get(tablefield) or []:
                 current = existing.get(str(child.get("name")))
@@ -280,16 +280,16 @@ class GenericBackend(SQLBackend):
                     new.append(child)
             stale = [child.id for name, child in existing.items() if name not in {r.name for r in keep}]
             if stale:
-                Document.objects.filter(id__in=stale).delete()
+                children.filter(id__in=stale).delete()
             if keep:
-                Document.objects.bulk_update(
+                children.bulk_update(
                     keep, ["data", "idx", "modified", "modified_by", "docstatus", "parent", "parenttype"]
                 )
             if new:
                 self._insert_children(meta, row, tablefield, new)
         if not tables and meta.table_fields:
             # Child rows mirror the parent's docstatus and audit fields on every save.
-            Document.objects.filter(parent_document=row).update(
+            Document.objects.filter(doctype_id__in=_child_doctypes(meta), parent_document=row).update(
                 docstatus=row.docstatus, modified=row.modified, modified_by=row.modified_by
             )
 
@@ -341,7 +341,12 @@ class GenericBackend(SQLBackend):
             row.data = {**(row.data or {}), fieldname: new}
             changed.append(row)
         if changed:
-            Document.objects.bulk_update(changed, ["data"])
+            Document.objects.filter(doctype_id=meta.name).bulk_update(changed, ["data"])
+
+def _child_doctypes(meta: Meta) -> list[str]:
+    """The DocTypes of ``meta``'s child rows: naming them lets PostgreSQL read their partitions only."""
+    return sorted({field.options for field in meta.table_fields})
+
 
 # The columns of a stored document, as ``_row_to_doc`` reads them.
 _ROW_FIELDS = ("id", "name", "owner", "creation", "modified", "modified_by", "docstatus", "idx", "data",

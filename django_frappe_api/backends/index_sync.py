@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from .. import exceptions
 from ..meta import clear_meta_cache, get_meta
 from ..models import DocType, Document
-from . import field_columns, generated_columns
+from . import field_columns, generated_columns, partitions
 from .indexes import (
     ENGINES,
     FieldIndex,
@@ -63,10 +63,13 @@ def sync_doctype(doctype: str) -> list[str]:
 
 def _sync_now(doctype: str) -> list[str]:
     try:
-        want = {index.name: index for index in wanted(get_meta(doctype))}
+        meta = get_meta(doctype)
     except exceptions.DoesNotExistError:
-        want = {}
-    statements, ready = _prepare_columns(doctype, list(want.values()))
+        meta = None
+    want = {index.name: index for index in wanted(meta)} if meta else {}
+    statements = _partition(doctype) if meta and meta.backend == "generic" else []
+    run, ready = _prepare_columns(doctype, list(want.values()))
+    statements += run
     if not ready:  # the columns are not filled: no index on them, so queries keep the JSON expression
         want = {}
     statements += _apply(want, existing(doctype_prefix(doctype)), existing_statistics())
@@ -84,7 +87,20 @@ def drop_doctype(doctype: str) -> list[str]:
     statements = _apply({}, existing(doctype_prefix(doctype)), set())
     if connection.vendor == "postgresql":
         statements += [sql for sql in field_columns.drop_sql(doctype_prefix(doctype)) if _run(sql)]
+        statements += partitions.drop(doctype, _execute)
     return statements
+
+
+def _partition(doctype: str) -> list[str]:
+    """PostgreSQL: the DocType's partition (``partitions``), made in one transaction; the SQL run."""
+    if connection.vendor != "postgresql":
+        return []
+    try:
+        with transaction.atomic():
+            return partitions.ensure(doctype, _execute)
+    except DatabaseError as exc:  # its rows stay in the default partition, where every query finds them
+        logger.warning("Could not make the partition of %s: %s", doctype, exc)
+        return []
 
 
 def sync_all(*, dry_run: bool = False) -> list[str]:
@@ -97,16 +113,35 @@ def sync_all(*, dry_run: bool = False) -> list[str]:
     statistics = existing_statistics()
     statements, unready = [], set()
     if connection.vendor == "postgresql":
-        statements, unready = _sync_columns(want, dry_run=dry_run)
+        statements = _sync_partitions(dry_run=dry_run)
+        run, unready = _sync_columns(want, dry_run=dry_run)
+        statements += run
     ready = {name: index for name, index in want.items() if index.doctype not in unready}
     statements += _apply(ready, existing(), statistics, dry_run=dry_run, analyze=True)
-    used = {index.statistics_name for index in want.values() if not index.sort}
+    used = {index.statistics_name for index in want.values() if not index.sort and not partitions.enabled()}
     # Field columns no DocType uses stay (``field_columns``: PostgreSQL never gives a dropped column's slot back).
     obsolete = [f"DROP STATISTICS IF EXISTS {connection.ops.quote_name(name)}" for name in sorted(statistics - used)]
     statements += [sql for sql in obsolete if dry_run or _run(sql)]
     if statements and not dry_run:
         for name in {index.doctype for index in want.values()}:
             clear_meta_cache(name)
+    return statements
+
+
+def _sync_partitions(*, dry_run: bool) -> list[str]:
+    """PostgreSQL: a partition for every JSON DocType, none left for DocTypes that are gone."""
+    names = set(DocType.objects.values_list("name", flat=True))
+    statements = []
+    for name in sorted(names):
+        try:
+            generic = get_meta(name).backend == "generic"
+        except exceptions.DoesNotExistError:
+            continue
+        if generic and partitions.enabled() and partitions.partition_name(name) not in partitions.existing():
+            statements += [f"-- a partition for {name}"] if dry_run else _partition(name)
+    for table in partitions.stale(names):  # a DocType's rows go before its row does: these are empty
+        sql = f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}"
+        statements += [sql] if dry_run or _run(sql) else []
     return statements
 
 
@@ -127,7 +162,7 @@ def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[s
         if not ready:
             unready.add(doctype)
     kept = {field_columns.trigger_name(doctype_prefix(doctype)) for doctype in by_doctype}
-    for name in sorted(field_columns.existing_triggers() - kept):
+    for name in sorted(set(field_columns.existing_triggers()) - kept):
         prefix = name[: -len(field_columns.TRIGGER_SUFFIX)]
         statements += [sql for sql in field_columns.drop_sql(prefix) if dry_run or _run(sql)]
     return statements, unready
@@ -207,6 +242,7 @@ def _once_on_commit(function: Any, *args: Any) -> None:
 def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[str], *,
            dry_run: bool = False, analyze: bool = False) -> list[str]:
     concurrently = connection.vendor == "postgresql" and not connection.in_atomic_block
+    partitioned = partitions.enabled()
     statements = []
     for name in sorted(have):
         if name not in want or not have[name]:
@@ -216,7 +252,8 @@ def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[s
         if name not in have or not have[name]:
             statements.append(create_sql(index, concurrently=concurrently))
             created.append((index, statements[-1]))
-        if connection.vendor == "postgresql" and not index.sort and index.statistics_name not in statistics:
+        if (connection.vendor == "postgresql" and not index.sort and index.statistics_name not in statistics
+                and not partitioned):  # a partition's own column statistics are the DocType's
             statistics.add(index.statistics_name)
             statements.append(statistics_sql(index))
     if dry_run:
@@ -228,10 +265,13 @@ def _apply(want: dict[str, FieldIndex], have: dict[str, bool], statistics: set[s
     for index, sql in created:
         if sql in failed:  # a half-built concurrent index is invalid: do not leave it behind
             _run(drop_sql(index.name, concurrently=concurrently))
+    doctypes = {index.doctype for index, _ in created}
     if created and connection.vendor == "postgresql" and (
-        analyze or Document.objects.filter(doctype_id__in={index.doctype for index, _ in created}).exists()
-    ):  # statistics of new expressions; a DocType without documents has nothing to measure yet
-        _run(f"ANALYZE {connection.ops.quote_name(Document._meta.db_table)}")
+        analyze or Document.objects.filter(doctype_id__in=doctypes).exists()
+    ):  # statistics of new columns; a DocType without documents has nothing to measure yet
+        tables = sorted({partitions.table_for(doctype) for doctype in doctypes}) if partitioned else [
+            connection.ops.quote_name(Document._meta.db_table)]
+        _run(f"ANALYZE {', '.join(tables)}")
     return [sql for sql in statements if sql not in failed]
 
 

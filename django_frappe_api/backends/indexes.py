@@ -192,8 +192,9 @@ def existing(prefix: str = PREFIX) -> dict[str, bool]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND c.relname LIKE %s",
-                [connection.ops.quote_name(table), pattern],
+                "WHERE (i.indrelid = %s::regclass OR i.indrelid IN (SELECT inhrelid FROM pg_inherits "
+                "WHERE inhparent = %s::regclass)) AND c.relname LIKE %s",  # on the table or a partition
+                [connection.ops.quote_name(table), connection.ops.quote_name(table), pattern],
             )
             return {name: valid for name, valid in cursor.fetchall() if not name.startswith(STATISTICS_PREFIX)}
         if connection.vendor == "sqlite":
