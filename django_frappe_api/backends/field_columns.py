@@ -139,7 +139,8 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) 
     if changed or name not in existing_triggers():
         statements.append(
             f"CREATE OR REPLACE TRIGGER {_quote(name)} BEFORE INSERT OR UPDATE OF {_quote('data')}, "
-            f"{_quote('doctype')} ON {partitions.table_for(doctype)} FOR EACH ROW WHEN (NEW.{_quote('doctype')} = {_literal(doctype)}) "
+            f"{_quote('doctype')} ON {partitions.table_for(doctype)} FOR EACH ROW "
+            f"WHEN (NEW.{_quote('doctype')} = {_literal(doctype)}) "
             f"EXECUTE FUNCTION {_quote(name)}()")
     return statements
 
