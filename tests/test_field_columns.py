@@ -1,5 +1,5 @@
-"""PostgreSQL field columns: indexed JSON keys copied into real columns by a per-DocType trigger, backfilled,
-named by the query once their index is valid, and counted from the index alone."""
+"""Field columns (PostgreSQL and SQLite): indexed JSON keys copied into real columns by per-DocType triggers,
+backfilled, named by the query once their index is valid, and counted from the index alone."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from django_frappe_api.models import DocType, Document
 from tests.factories import make_doctype
 from tests.helpers import decoded, error
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's field columns")
+pytestmark = pytest.mark.skipif(connection.vendor not in field_columns.ENGINES, reason="field columns")
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+JSON_KEY = "->>" if connection.vendor == "postgresql" else "JSON_EXTRACT"  # what the SQL of a JSON key holds
 
 FIELDS = [
     {"fieldname": "title", "fieldtype": "Data"},
@@ -65,8 +67,9 @@ def test_every_write_copies_the_indexed_keys_into_their_columns(item, admin_user
     document.update_doc("Column Item", doc["name"], {"status": "Closed", "qty": 9}, user=admin_user)
     assert _columns(doc["name"]) == ("Closed", 9, 1.5)
 
+    merged = """data || '{"qty": 11}'""" if connection.vendor == "postgresql" else "json_set(data, '$.qty', 11)"
     with connection.cursor() as cursor:  # a write that bypasses the app is followed too
-        cursor.execute(f"""UPDATE "{TABLE}" SET data = data || '{{"qty": 11}}' WHERE name = %s""", [doc["name"]])
+        cursor.execute(f'UPDATE "{TABLE}" SET data = {merged} WHERE name = %s', [doc["name"]])
     assert _columns(doc["name"]) == ("Closed", 11, 1.5)
     assert set(field_columns.existing_columns()) >= {STATUS, QTY, RATE}
 
@@ -80,17 +83,21 @@ def test_a_filtered_list_names_the_column_and_a_count_reads_only_the_index(item,
 
     names, sql = _list_sql(admin_user, filters=[["qty", ">", 190]])
     assert names == [f"n{n}" for n in range(191, 200)]
-    assert f'"{QTY}" >' in sql and "->>" not in sql
+    assert f'"{QTY}" >' in sql and JSON_KEY not in sql
 
     with CaptureQueriesContext(connection) as queries:
         assert document.get_count("Column Item", user=admin_user, filters=[["status", "=", "Open"]]) == 4
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether the index alone *can* serve
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether the index alone *can* serve
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(explain + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
     status_index = next(i.name for i in indexes.wanted(get_meta("Column Item")) if i.fieldname == "status")
-    assert f"Index Only Scan using {status_index}" in plan, plan
+    # SQLite reads the rows the index finds to test `doctype`, as it did with the JSON expression's index.
+    only = "Index Only Scan using" if connection.vendor == "postgresql" else "USING INDEX"
+    assert f"{only} {status_index}" in plan, plan
 
 
 def test_lists_and_counts_on_field_columns_answer_as_frappe_does(item, admin_client, admin_user):
@@ -126,6 +133,7 @@ def test_a_bad_value_for_a_field_column_is_frappes_validation_error(item, admin_
                                                              "title": "Message", "indicator": "red"}]})
 
 
+@postgresql_only
 def test_rows_stored_before_a_field_was_indexed_are_filled_after_the_commit(db, admin_user,
                                                                           django_capture_on_commit_callbacks):
     _define([{**field, "search_index": 0, "in_standard_filter": 0} for field in FIELDS])
@@ -147,6 +155,7 @@ def test_rows_stored_before_a_field_was_indexed_are_filled_after_the_commit(db, 
     assert names == ["n3", "n4"] and QTY in sql
 
 
+@postgresql_only
 def test_a_stored_value_the_cast_refuses_keeps_the_doctype_on_its_json_keys(db, admin_user, caplog,
                                                                            django_capture_on_commit_callbacks):
     _define([{**field, "search_index": 0, "in_standard_filter": 0} for field in FIELDS])
@@ -170,10 +179,10 @@ def test_unindexing_a_field_falls_back_to_its_key_and_its_column_stays_for_reuse
 
     names, sql = _list_sql(admin_user, filters=[["rate", "=", 2]])
     assert len(names) == 1
-    assert RATE not in sql and "->>" in sql  # no longer indexed: its JSON key, not the column
+    assert RATE not in sql and JSON_KEY in sql  # no longer indexed: its JSON key, not the column
 
     call_command("frappe_api_sync_indexes", stdout=StringIO())
-    # PostgreSQL never gives a dropped column's number back: the column waits for the next field of its name.
+    # Columns stay (PostgreSQL never gives a dropped column's number back) for the next field of their name.
     assert {RATE, STATUS} <= field_columns.existing_columns()
 
     Document.objects.filter(doctype_id="Column Item").delete()
@@ -185,6 +194,7 @@ def test_unindexing_a_field_falls_back_to_its_key_and_its_column_stays_for_reuse
     assert "Indexes are in sync" in out.getvalue() and {RATE, STATUS} <= field_columns.existing_columns()
 
 
+@postgresql_only
 def test_check_warns_when_the_document_table_nears_postgresqls_column_limit(db):
     near = field_columns.MAX_COLUMNS - checks.COLUMN_WARNING_MARGIN
 
@@ -195,3 +205,21 @@ def test_check_warns_when_the_document_table_nears_postgresqls_column_limit(db):
     assert f"has used {near} of PostgreSQL's 1600 column numbers" in warnings[0].msg
     assert checks.check_field_column_limit(None, databases=["default"]) == []  # the test table: a few dozen
     assert 14 < field_columns.column_slots_used() < near
+
+
+def test_sqlite_fills_the_columns_of_stored_rows_in_place(db, admin_user):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite builds in the request's transaction")
+    _define([{**field, "search_index": 0, "in_standard_filter": 0} for field in FIELDS])
+    Document.objects.bulk_create([Document(doctype_id="Column Item", name=f"n{n}", data={"qty": n, "status": "Open"})
+                                  for n in range(5)])
+    names, sql = _list_sql(admin_user, filters=[["qty", ">=", 3]])
+    assert names == ["n3", "n4"] and JSON_KEY in sql
+
+    _define(FIELDS)  # in the same transaction: columns, triggers, backfill, indexes
+
+    assert [_columns(f"n{n}")[:2] for n in range(5)] == [("Open", n) for n in range(5)]
+    names, sql = _list_sql(admin_user, filters=[["qty", ">=", 3]])
+    assert names == ["n3", "n4"] and QTY in sql and JSON_KEY not in sql
+    assert field_columns.prepare_sql("Column Item", indexes.doctype_prefix("Column Item"), field_columns.columns_of(
+        indexes.wanted(get_meta("Column Item")))) == []  # saved again unchanged: nothing to do

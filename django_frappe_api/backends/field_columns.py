@@ -1,4 +1,4 @@
-"""Field columns on PostgreSQL: a real column per indexed JSON key, filled by a trigger, indexed per DocType.
+"""Field columns: a real column per indexed JSON key, filled by triggers, indexed per DocType (PostgreSQL, SQLite).
 
 Usage (``backends.indexes`` drives it; nothing else should)::
 
@@ -11,6 +11,8 @@ expression (``data``) as needed, so a count of a common value read every matchin
 (7.5x the count on a real column at 1M rows). Here each indexed key of ``data`` is copied into a plain
 column (``text``, ``integer`` or ``double precision``: what the query's cast gives), and the field's index
 is on that column, so a count is an index-only scan and a filter tested row by row reads a column.
+
+SQLite's own SQL (its triggers run after the write) is in ``sqlite_columns``; the rest below holds for both.
 
 - Columns are shared by every DocType with a field of that name and kind (``dfa_c_<hash>``, the names
   MariaDB's virtual columns use), added with ``ADD COLUMN`` (no table rewrite: NULL for every row).
@@ -41,8 +43,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from .. import fieldtypes
 from ..models import Document
-from . import partitions
+from . import partitions, sqlite_columns
 
+ENGINES = frozenset({"postgresql", "sqlite"})  # MariaDB/MySQL have virtual columns (``generated_columns``)
 COLUMN_PREFIX = "dfa_c_"
 TRIGGER_SUFFIX = "fill"
 _SQL_TYPES = {"text": "text", "int": "integer", "float": "double precision"}
@@ -70,6 +73,8 @@ def _table() -> str:
 
 def value_sql(row: str, fieldname: str, kind: str) -> str:
     """The SQL of one key of ``row``'s data, as Django's JSON key expression and cast compile it."""
+    if connection.vendor == "sqlite":
+        return sqlite_columns.value_sql(row, fieldname, kind)
     value = f"({row}.{_quote('data')} ->> {_literal(fieldname)})"
     if kind == "int":
         return f"({value})::integer"
@@ -93,6 +98,8 @@ def trigger_name(prefix: str) -> str:
 
 
 def existing_columns() -> set[str]:
+    if connection.vendor == "sqlite":
+        return {name for name in sqlite_columns.existing_columns() if name.startswith(COLUMN_PREFIX)}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND NOT attisdropped "
@@ -110,6 +117,8 @@ def function_source(prefix: str) -> str | None:
 
 def existing_triggers() -> dict[str, str]:
     """Trigger name -> the quoted table it is on (the document table or one of its partitions)."""
+    if connection.vendor == "sqlite":
+        return sqlite_columns.existing_triggers(r"dfa\_%\_" + TRIGGER_SUFFIX)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.tgname, t.tgrelid::regclass::text FROM pg_trigger t WHERE t.tgname LIKE %s AND NOT "
@@ -125,6 +134,8 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) 
     if not columns:
         return drop_sql(prefix) if name in existing_triggers() else []
     have = existing_columns()
+    if connection.vendor == "sqlite":
+        return sqlite_columns.prepare_sql(doctype, name, columns, have)
     statements = [f"ALTER TABLE {_table()} ADD COLUMN IF NOT EXISTS {_quote(column)} {_SQL_TYPES[kind]}"
                   for column, (_, kind) in sorted(columns.items()) if column not in have]
     body = "".join(f"  NEW.{_quote(column)} := {value_sql('NEW', fieldname, kind)};\n"
@@ -148,6 +159,8 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) 
 def drop_sql(prefix: str) -> list[str]:
     """Drop the trigger (wherever it is: a dropped partition took its own with it) and its function."""
     name = trigger_name(prefix)
+    if connection.vendor == "sqlite":
+        return sqlite_columns.drop_sql(name)
     table = existing_triggers().get(name)
     drop = [f"DROP TRIGGER IF EXISTS {_quote(name)} ON {table}"] if table else []
     return [*drop, f"DROP FUNCTION IF EXISTS {_quote(name)}()"]
@@ -168,7 +181,8 @@ def backfill(doctype: str, columns: dict[str, tuple[str, str]], run: Callable[[s
     if low is None:
         return 0
     assignments = ", ".join(f"{_quote(c)} = {value_sql(table, f, k)}" for c, (f, k) in sorted(columns.items()))
-    differs = " OR ".join(f"{_quote(c)} IS DISTINCT FROM {value_sql(table, f, k)}"
+    distinct = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"  # both NULL-safe
+    differs = " OR ".join(f"{_quote(c)} {distinct} {value_sql(table, f, k)}"
                           for c, (f, k) in sorted(columns.items()))
     sql = (f"UPDATE {table} SET {assignments} WHERE {doctype_column} = %s AND id >= %s AND id < %s "
            f"AND ({differs})")
@@ -188,7 +202,9 @@ def index_sql(index: Any, *, concurrently: bool = False) -> str:
     kind = fieldtypes.db_kind(index.fieldtype)
     column = _quote(column_name(index.fieldname, kind))
     key = f"lower({column})" if index.sort and index.fieldtype in fieldtypes.TEXT_TYPES else column
-    parts = [f"{key} NULLS FIRST", *(_quote(name) for name in index.then_columns)]
+    if connection.vendor != "sqlite":  # SQLite sorts NULLs first already, and refuses this in an index
+        key += " NULLS FIRST"
+    parts = [key, *(_quote(name) for name in index.then_columns)]
     condition = f"{_quote('doctype')} = {_literal(index.doctype)}"
     if index.unique and kind == "text":
         condition += f" AND {column} > ''"  # blank values may repeat, as the query check lets them

@@ -85,8 +85,9 @@ def drop_doctype(doctype: str) -> list[str]:
     if connection.vendor == "mysql":
         return _sync_mysql()  # the DocType's row is gone: what it alone needed goes
     statements = _apply({}, existing(doctype_prefix(doctype)), set())
-    if connection.vendor == "postgresql":
+    if connection.vendor in field_columns.ENGINES:
         statements += [sql for sql in field_columns.drop_sql(doctype_prefix(doctype)) if _run(sql)]
+    if connection.vendor == "postgresql":
         statements += partitions.drop(doctype, _execute)
     return statements
 
@@ -114,6 +115,7 @@ def sync_all(*, dry_run: bool = False) -> list[str]:
     statements, unready = [], set()
     if connection.vendor == "postgresql":
         statements = _sync_partitions(dry_run=dry_run)
+    if connection.vendor in field_columns.ENGINES:
         run, unready = _sync_columns(want, dry_run=dry_run)
         statements += run
     ready = {name: index for name, index in want.items() if index.doctype not in unready}
@@ -174,7 +176,7 @@ def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = Fa
 
     An unchanged trigger has kept the columns filled since it was made, so the rows are read again only
     when it changes, or to repair drift (``refill``, from ``sync_all``)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor not in field_columns.ENGINES:
         return [], True
     columns = field_columns.columns_of(items)
     prefix = doctype_prefix(doctype)

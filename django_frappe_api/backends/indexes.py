@@ -65,7 +65,7 @@ class FieldIndex:
     def name(self) -> str:
         variant = "u" if self.unique else "s" if self.sort else "f"
         kind = fieldtypes.db_kind(self.fieldtype)
-        on = ("column",) if connection.vendor == "postgresql" else ()  # not the expression indexes of before
+        on = ("column",) if connection.vendor in field_columns.ENGINES else ()  # not the expression indexes of before
         return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *self.then_columns, *on)}"
 
     @property
@@ -143,7 +143,7 @@ def field_value(meta: Meta, fieldname: str, fieldtype: str) -> Any:
     column (``field_columns``) once its index is valid, so the column is filled; on MariaDB/MySQL the virtual
     column, which the optimizer matches to its index. The same Meta and field give the same SQL.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor in field_columns.ENGINES:
         if fieldname in _ready_columns(meta):
             return GeneratedColumn(field_columns.column_name(fieldname, fieldtypes.db_kind(fieldtype)), fieldtype)
         return json_value(fieldtype, f"{fieldname}|data")
@@ -220,7 +220,7 @@ def existing_statistics() -> set[str]:
 def create_sql(index: FieldIndex, *, concurrently: bool = False) -> str:
     """``CREATE [UNIQUE] INDEX`` for one field, compiled by Django so every value is quoted (PostgreSQL:
     on the field's column, see ``field_columns``)."""
-    if connection.vendor == "postgresql":
+    if connection.vendor in field_columns.ENGINES:
         return field_columns.index_sql(index, concurrently=concurrently)
     expression = index.expression()
     if connection.vendor == "postgresql":  # serves ASC NULLS FIRST and DESC NULLS LAST, as lists sort
