@@ -194,27 +194,30 @@ def check_document_table_limits(app_configs, databases=None, **kwargs) -> list:
 
 @register(Tags.database)
 def check_field_column_limit(app_configs, databases=None, **kwargs) -> list:
-    """W004 (PostgreSQL, run with ``--database``): the document table near PostgreSQL's 1,600 columns.
+    """W004 (PostgreSQL, SQLite; run with ``--database``): the document table near the engine's column limit.
 
-    Each indexed field name and type has a column there (``backends.field_columns``), dropped ones still
-    count, and past the limit new fields get no column or index: their filters and counts read the JSON.
+    Each indexed field name and type has a column there (``backends.field_columns``), PostgreSQL's dropped
+    ones still count, and past the limit new fields get no column: their filters and counts read the JSON.
     """
     warnings: list = []
     for alias in databases or ():
-        if connections[alias].vendor != "postgresql":
+        vendor = connections[alias].vendor
+        if vendor not in field_columns.ENGINES:
             continue
         try:
-            used = field_columns.column_slots_used(alias)
+            used, limit = field_columns.column_slots_used(alias), field_columns.column_limit(alias)
         except DatabaseError:  # not migrated yet
             continue
-        if used >= field_columns.MAX_COLUMNS - COLUMN_WARNING_MARGIN:
+        if used >= limit - COLUMN_WARNING_MARGIN:
+            engine = "PostgreSQL" if vendor == "postgresql" else "SQLite"
             warnings.append(Warning(
-                f"The document table of database {alias!r} has used {used} of PostgreSQL's "
-                f"{field_columns.MAX_COLUMNS} column numbers (dropped columns keep theirs). Each indexed field name "
-                "and type (search_index, unique, in_standard_filter, Link) takes one: past the limit new ones get "
-                "no column or index, and their filters and counts read the JSON of every row.",
-                hint="Fields of the same name and type share one column across DocTypes: reuse fieldnames. Only a "
-                     "new table (dump and restore of the document table) gives dropped column numbers back.",
+                f"The document table of database {alias!r} has used {used} of {engine}'s {limit} column "
+                "numbers (on PostgreSQL dropped columns keep theirs). Each indexed field name and type (search_index, "
+                "unique, in_standard_filter, Link) takes one: past the limit new ones get no column, and their "
+                "filters and counts read the JSON of every row.",
+                hint="Fields of the same name and type share one column across DocTypes: reuse fieldnames. On "
+                     "PostgreSQL only a new table (dump and restore of the document table) gives dropped column "
+                     "numbers back.",
                 id="django_frappe_api.W004"))
     return warnings
 

@@ -36,6 +36,7 @@ drops the triggers of DocTypes that are gone.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -205,6 +206,10 @@ def index_sql(index: Any, *, concurrently: bool = False) -> str:
     if connection.vendor != "sqlite":  # SQLite sorts NULLs first already, and refuses this in an index
         key += " NULLS FIRST"
     parts = [key, *(_quote(name) for name in index.then_columns)]
+    if connection.vendor == "sqlite":
+        # SQLite tests a query's `doctype = ...` on the table row even under a partial index on it; with
+        # the column in the index a count reads the index alone (0.5 -> 0.1 ms for 10k matches at 1M rows).
+        parts.append(_quote("doctype"))
     condition = f"{_quote('doctype')} = {_literal(index.doctype)}"
     if index.unique and kind == "text":
         condition += f" AND {column} > ''"  # blank values may repeat, as the query check lets them
@@ -224,9 +229,23 @@ def statistics_sql(name: str, fieldname: str, kind: str) -> str:
 MAX_COLUMNS = 1600  # PostgreSQL: columns a table, dropped ones included
 
 
+def column_limit(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Columns a table may have: PostgreSQL's 1,600; SQLite's compile-time limit (2,000 by default)."""
+    wrapper = connections[using]
+    if wrapper.vendor == "sqlite":
+        wrapper.ensure_connection()
+        return wrapper.connection.getlimit(sqlite3.SQLITE_LIMIT_COLUMN)
+    return MAX_COLUMNS
+
+
 def column_slots_used(using: str = DEFAULT_DB_ALIAS) -> int:
-    """How many of the table's ``MAX_COLUMNS`` slots are spent: its highest column number."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT MAX(attnum) FROM pg_attribute WHERE attrelid = %s::regclass",
-                       [connections[using].ops.quote_name(Document._meta.db_table)])
+    """How many of the table's ``column_limit`` slots are spent: its highest column number (PostgreSQL
+    never gives a dropped column's back), on SQLite its columns."""
+    wrapper = connections[using]
+    table = wrapper.ops.quote_name(Document._meta.db_table)
+    with wrapper.cursor() as cursor:
+        if wrapper.vendor == "sqlite":
+            cursor.execute(f"PRAGMA table_info({table})")
+            return len(cursor.fetchall())
+        cursor.execute("SELECT MAX(attnum) FROM pg_attribute WHERE attrelid = %s::regclass", [table])
         return cursor.fetchone()[0] or 0

@@ -65,7 +65,8 @@ class FieldIndex:
     def name(self) -> str:
         variant = "u" if self.unique else "s" if self.sort else "f"
         kind = fieldtypes.db_kind(self.fieldtype)
-        on = ("column",) if connection.vendor in field_columns.ENGINES else ()  # not the expression indexes of before
+        # Not the expression indexes of before; SQLite's end with `doctype` (``field_columns.index_sql``).
+        on = {"postgresql": ("column",), "sqlite": ("column", "doctype")}.get(connection.vendor, ())
         return f"{doctype_prefix(self.doctype)}{_digest(self.fieldname, variant, kind, *self.then_columns, *on)}"
 
     @property
