@@ -14,7 +14,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connections, models
 
-from .backends import field_columns, generated_columns
+from .backends import field_columns, mysql_columns
 from .backends.orm.registry import model_registry
 from .conf import DEFAULTS
 from .definition_checks import BUILTIN_DOCTYPES
@@ -166,7 +166,7 @@ COLUMN_WARNING_MARGIN = 100
 def check_document_table_limits(app_configs, databases=None, **kwargs) -> list:
     """W003 (MariaDB/MySQL, run with ``--database``): the document table near InnoDB's index or column limit.
 
-    Field indexes there are virtual columns with an index (``backends.generated_columns``) on the one table
+    Field indexes there are virtual columns with an index (``backends.mysql_columns``) on the one table
     every DocType shares; past the limits the sync makes no more and those fields' filters scan.
     """
     warnings: list = []
@@ -174,15 +174,15 @@ def check_document_table_limits(app_configs, databases=None, **kwargs) -> list:
         if connections[alias].vendor != "mysql":
             continue
         try:
-            count_indexes, count_columns = generated_columns.limits(alias)
+            count_indexes, count_columns = mysql_columns.limits(alias)
         except DatabaseError:  # not migrated yet
             continue
-        index_cap = generated_columns.MAX_INDEXES - generated_columns.INDEX_HEADROOM
-        column_cap = generated_columns.MAX_COLUMNS - generated_columns.COLUMN_HEADROOM
+        index_cap = mysql_columns.MAX_INDEXES - mysql_columns.INDEX_HEADROOM
+        column_cap = mysql_columns.MAX_COLUMNS - mysql_columns.COLUMN_HEADROOM
         if count_indexes >= index_cap - INDEX_WARNING_MARGIN or count_columns >= column_cap - COLUMN_WARNING_MARGIN:
             warnings.append(Warning(
                 f"The document table of database {alias!r} has {count_indexes} of InnoDB's "
-                f"{generated_columns.MAX_INDEXES} indexes and {count_columns} of its {generated_columns.MAX_COLUMNS} "
+                f"{mysql_columns.MAX_INDEXES} indexes and {count_columns} of its {mysql_columns.MAX_COLUMNS} "
                 f"columns. Field indexes (search_index, unique, in_standard_filter, Link) stop at {index_cap} indexes "
                 f"and {column_cap} columns: fields beyond get none, their filters and counts scan the DocType's rows, "
                 "and a new unique field is checked by a query only.",

@@ -20,7 +20,7 @@ from django_frappe_api.models import DocType, Document
 from tests.factories import make_doctype, race_inserts
 
 pytestmark = pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"),
-                                reason="expression indexes (MySQL: tests/test_generated_columns.py)")
+                                reason="expression indexes (MySQL: tests/test_mysql_columns.py)")
 
 FIELDS = [
     {"fieldname": "title", "fieldtype": "Data"},

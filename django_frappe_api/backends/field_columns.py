@@ -40,17 +40,36 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.expressions import Col, Expression
 
 from .. import fieldtypes
 from ..models import Document
 from . import partitions, sqlite_columns
 
-ENGINES = frozenset({"postgresql", "sqlite"})  # MariaDB/MySQL have virtual columns (``generated_columns``)
+ENGINES = frozenset({"postgresql", "sqlite"})  # MariaDB/MySQL: ``mysql_columns``
 COLUMN_PREFIX = "dfa_c_"
 TRIGGER_SUFFIX = "fill"
 _SQL_TYPES = {"text": "text", "int": "integer", "float": "double precision"}
 _BATCH = 50_000  # ids per backfill statement: row locks held briefly, progress kept between batches
+
+
+_OUTPUT_FIELDS = {"int": models.BigIntegerField, "float": models.FloatField, "text": models.TextField}
+
+
+class TableColumn(Expression):
+    """A column of the query's document table that Django's model does not declare, by name: a field column
+    here or MariaDB/MySQL's (``mysql_columns``)."""
+
+    def __init__(self, column: str, fieldtype: str) -> None:
+        super().__init__(output_field=_OUTPUT_FIELDS[fieldtypes.db_kind(fieldtype)]())
+        self.column = column
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+        target = self.output_field.clone()
+        target.set_attributes_from_name(self.column)
+        target.model = Document
+        return Col(query.get_initial_alias(), target, target)
 
 
 def column_name(fieldname: str, kind: str) -> str:

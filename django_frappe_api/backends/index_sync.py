@@ -8,9 +8,10 @@ Usage::
     index_sync.sync_all(dry_run=True)        # what ``manage.py frappe_api_sync_indexes`` would change
 
 Inside a transaction (a request, the admin, a test) the indexes are built there and then; in autocommit on
-PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked. On PostgreSQL the field columns
-(``field_columns``) are made and filled before the indexes on them; MariaDB/MySQL's virtual columns
-(``generated_columns``) are synced after the commit, as their DDL commits.
+PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked. On PostgreSQL a DocType first gets
+its partition (``partitions``). On PostgreSQL and SQLite the field columns (``field_columns``) are made and
+filled before the indexes on them; MariaDB/MySQL's virtual columns (``mysql_columns``) are synced after
+the commit, as their DDL commits.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.db import DatabaseError, connection, transaction
 from .. import exceptions
 from ..meta import clear_meta_cache, get_meta
 from ..models import DocType, Document
-from . import field_columns, generated_columns, partitions
+from . import field_columns, mysql_columns, partitions
 from .indexes import (
     ENGINES,
     FieldIndex,
@@ -148,7 +149,7 @@ def _sync_partitions(*, dry_run: bool) -> list[str]:
 
 
 def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[str], set[str]]:
-    """PostgreSQL: every DocType's columns and trigger, the triggers of DocTypes gone dropped; the SQL run
+    """Every DocType's columns and triggers, the triggers of DocTypes gone dropped; the SQL run
     and the DocTypes whose columns could not be filled."""
     by_doctype: dict[str, list[FieldIndex]] = {}
     for index in want.values():
@@ -171,8 +172,8 @@ def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[s
 
 
 def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = False) -> tuple[list[str], bool]:
-    """PostgreSQL: the DocType's field columns, trigger and backfill (``field_columns``); the SQL run and
-    whether the columns are filled. Other engines index the JSON expression: nothing to do.
+    """The DocType's field columns, triggers and backfill (``field_columns``); the SQL run and
+    whether the columns are filled. MariaDB/MySQL have virtual columns instead (``mysql_columns``).
 
     An unchanged trigger has kept the columns filled since it was made, so the rows are read again only
     when it changes, or to repair drift (``refill``, from ``sync_all``)."""
@@ -230,7 +231,7 @@ def _sync_mysql(*, dry_run: bool = False) -> list[str]:
     if connection.in_atomic_block and not dry_run:
         _once_on_commit(_sync_mysql)
         return []
-    return generated_columns.sync(generated_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
+    return mysql_columns.sync(mysql_columns.wanted(list(_wanted_everywhere().values())), dry_run=dry_run)
 
 
 def _once_on_commit(function: Any, *args: Any) -> None:

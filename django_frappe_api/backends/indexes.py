@@ -18,7 +18,7 @@ value. A filter index ends with ``modified`` (or ``creation``, the DocType's sor
 too. PostgreSQL also gets ``CREATE STATISTICS`` on ``(doctype, column)``: the planner ignores the statistics
 of partial indexes. Names are ``dfa_<doctype hash>_<field hash>``, so the indexes of one DocType are found
 by prefix and a changed field type gives a new name. MariaDB/MySQL index virtual columns shared between
-DocTypes instead (``generated_columns``), and ``field_value`` names the column there.
+DocTypes instead (``mysql_columns``), and ``field_value`` names the column there.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ from .. import exceptions, fieldtypes
 from ..meta import FieldMeta, Meta, get_meta
 from ..meta import memo as meta_memo
 from ..models import Document
-from . import field_columns, generated_columns
-from .generated_columns import GeneratedColumn
+from . import field_columns, mysql_columns
 from .json_keys import json_value
 
 logger = logging.getLogger(__name__)
@@ -131,7 +130,7 @@ def _indexable(field: FieldMeta) -> bool:
     if kind == "float":
         return True
     if field.fieldtype in fieldtypes.VARCHAR_TYPES:
-        if connection.vendor == "mysql" and not generated_columns.fits(field.fieldtype, field.length):
+        if connection.vendor == "mysql" and not mysql_columns.fits(field.fieldtype, field.length):
             return False
         return (field.length or fieldtypes.DEFAULT_VARCHAR_LENGTH) <= _MAX_INDEXED_LENGTH
     return field.fieldtype in fieldtypes.DATE_TYPES | fieldtypes.DATETIME_TYPES | fieldtypes.TIME_TYPES
@@ -146,13 +145,14 @@ def field_value(meta: Meta, fieldname: str, fieldtype: str) -> Any:
     """
     if connection.vendor in field_columns.ENGINES:
         if fieldname in _ready_columns(meta):
-            return GeneratedColumn(field_columns.column_name(fieldname, fieldtypes.db_kind(fieldtype)), fieldtype)
+            column = field_columns.column_name(fieldname, fieldtypes.db_kind(fieldtype))
+            return field_columns.TableColumn(column, fieldtype)
         return json_value(fieldtype, f"{fieldname}|data")
     if connection.vendor == "mysql" and any(index.fieldname == fieldname and not index.sort
                                             for index in wanted(meta)):
-        column = generated_columns.column_for(fieldname, fieldtype)
+        column = mysql_columns.column_for(fieldname, fieldtype)
         if column is not None:
-            return generated_columns.GeneratedColumn(column, fieldtype)
+            return field_columns.TableColumn(column, fieldtype)
     return json_value(fieldtype, f"{fieldname}|data")
 
 
@@ -176,8 +176,8 @@ def indexed_fieldnames(doctype: str) -> list[str]:
     except exceptions.DoesNotExistError:
         return []
     if connection.vendor == "mysql":
-        have = generated_columns.existing_indexes()
-        built = {index.column.fieldname for index in generated_columns.wanted(wanted(meta)).values()
+        have = mysql_columns.existing_indexes()
+        built = {index.column.fieldname for index in mysql_columns.wanted(wanted(meta)).values()
                  if have.get(index.name) and not index.column.doctype}
     else:
         have = existing(doctype_prefix(doctype))

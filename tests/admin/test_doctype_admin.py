@@ -168,7 +168,7 @@ def test_doctype_saved_in_the_admin_gets_its_field_indexes(staff_client, todo):
     if connection.vendor not in indexes.ENGINES:
         pytest.skip("no field indexes on this database yet")
     if connection.vendor == "mysql":
-        pytest.skip("MySQL's are built after the commit (DDL would commit the transaction): test_generated_columns")
+        pytest.skip("MySQL's are built after the commit (DDL would commit the transaction): test_mysql_columns")
     data = doctype_form("Gadget", [field_row(1, "todo", "Link", options="ToDo")], [perm_row(1, "System Manager")])
 
     assert staff_client.post(reverse("admin:django_frappe_api_doctype_add"), data).status_code == 302

@@ -112,7 +112,7 @@ def test_read_doctype(admin_client, v1_url, frozen_now):
 
 
 @pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"),
-                    reason="MariaDB/MySQL build them after the commit: tests/test_generated_columns.py")
+                    reason="MariaDB/MySQL build them after the commit: tests/test_mysql_columns.py")
 def test_doctype_answer_names_the_fields_the_database_indexes(admin_client, v1_url, frozen_now):
     fields = [{"fieldname": "status", "fieldtype": "Select", "options": "Open\nClosed", "search_index": 1},
               {"fieldname": "title", "fieldtype": "Data"}]
