@@ -138,7 +138,7 @@ def function_source(prefix: str) -> str | None:
 def existing_triggers() -> dict[str, str]:
     """Trigger name -> the quoted table it is on (the document table or one of its partitions)."""
     if connection.vendor == "sqlite":
-        return sqlite_columns.existing_triggers(r"dfa\_%\_" + TRIGGER_SUFFIX)
+        return {}  # one pair for all DocTypes (``sqlite_columns``)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.tgname, t.tgrelid::regclass::text FROM pg_trigger t WHERE t.tgname LIKE %s AND NOT "
@@ -147,15 +147,17 @@ def existing_triggers() -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]]) -> list[str]:
+def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]],
+                everyone: dict[str, dict[str, tuple[str, str]]] | None = None) -> list[str]:
     """The DDL giving ``doctype`` its columns and trigger (none left when it has no column); nothing when
-    the database has them already."""
+    the database has them already. SQLite's triggers serve all DocTypes: ``everyone`` holds the columns
+    of the others (DocType -> ``columns_of``)."""
+    if connection.vendor == "sqlite":
+        return sqlite_columns.prepare_sql({**(everyone or {}), doctype: columns}, existing_columns())
     name = trigger_name(prefix)
     if not columns:
         return drop_sql(prefix) if name in existing_triggers() else []
     have = existing_columns()
-    if connection.vendor == "sqlite":
-        return sqlite_columns.prepare_sql(doctype, name, columns, have)
     statements = [f"ALTER TABLE {_table()} ADD COLUMN IF NOT EXISTS {_quote(column)} {_SQL_TYPES[kind]}"
                   for column, (_, kind) in sorted(columns.items()) if column not in have]
     body = "".join(f"  NEW.{_quote(column)} := {value_sql('NEW', fieldname, kind)};\n"
@@ -180,7 +182,7 @@ def drop_sql(prefix: str) -> list[str]:
     """Drop the trigger (wherever it is: a dropped partition took its own with it) and its function."""
     name = trigger_name(prefix)
     if connection.vendor == "sqlite":
-        return sqlite_columns.drop_sql(name)
+        return []  # its part of the shared triggers goes when they are prepared without it
     table = existing_triggers().get(name)
     drop = [f"DROP TRIGGER IF EXISTS {_quote(name)} ON {table}"] if table else []
     return [*drop, f"DROP FUNCTION IF EXISTS {_quote(name)}()"]

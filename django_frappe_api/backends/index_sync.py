@@ -10,7 +10,7 @@ Usage::
 Inside a transaction (a request, the admin, a test) the indexes are built there and then; in autocommit on
 PostgreSQL they are built ``CONCURRENTLY`` so writers are never blocked. On PostgreSQL a DocType first gets
 its partition (``partitions``). On PostgreSQL and SQLite the field columns (``field_columns``) are made and
-filled before the indexes on them; MariaDB/MySQL's virtual columns (``mysql_columns``) are synced after
+filled before the indexes on them; MariaDB/MySQL's shared columns (``mysql_columns``) are synced after
 the commit, as their DDL commits.
 """
 
@@ -87,7 +87,11 @@ def drop_doctype(doctype: str) -> list[str]:
         return _sync_mysql()  # the DocType's row is gone: what it alone needed goes
     statements = _apply({}, existing(doctype_prefix(doctype)), set())
     if connection.vendor in field_columns.ENGINES:
-        statements += [sql for sql in field_columns.drop_sql(doctype_prefix(doctype)) if _run(sql)]
+        prefix = doctype_prefix(doctype)
+        statements += [sql for sql in field_columns.drop_sql(prefix) if _run(sql)]
+        if connection.vendor == "sqlite":  # the shared triggers, without the DocType
+            statements += [sql for sql in field_columns.prepare_sql(doctype, prefix, {}, _columns_everywhere())
+                           if _run(sql)]
     if connection.vendor == "postgresql":
         statements += partitions.drop(doctype, _execute)
     return statements
@@ -154,13 +158,15 @@ def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[s
     by_doctype: dict[str, list[FieldIndex]] = {}
     for index in want.values():
         by_doctype.setdefault(index.doctype, []).append(index)
+    everyone = {doctype: field_columns.columns_of(items) for doctype, items in by_doctype.items()}
     statements, unready = [], set()
     for doctype, items in sorted(by_doctype.items()):
         if dry_run:
             prefix = doctype_prefix(doctype)
-            statements += field_columns.prepare_sql(doctype, prefix, field_columns.columns_of(items))
+            statements += [sql for sql in field_columns.prepare_sql(doctype, prefix, everyone[doctype], everyone)
+                           if sql not in statements]  # SQLite's shared triggers: once
             continue
-        run, ready = _prepare_columns(doctype, items, refill=True)
+        run, ready = _prepare_columns(doctype, items, refill=True, everyone=everyone)
         statements += run
         if not ready:
             unready.add(doctype)
@@ -171,9 +177,10 @@ def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[s
     return statements, unready
 
 
-def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = False) -> tuple[list[str], bool]:
+def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = False,
+                     everyone: dict[str, dict[str, tuple[str, str]]] | None = None) -> tuple[list[str], bool]:
     """The DocType's field columns, triggers and backfill (``field_columns``); the SQL run and
-    whether the columns are filled. MariaDB/MySQL have virtual columns instead (``mysql_columns``).
+    whether the columns are filled. MariaDB/MySQL share columns between DocTypes instead (``mysql_columns``).
 
     An unchanged trigger has kept the columns filled since it was made, so the rows are read again only
     when it changes, or to repair drift (``refill``, from ``sync_all``)."""
@@ -181,7 +188,9 @@ def _prepare_columns(doctype: str, items: list[FieldIndex], *, refill: bool = Fa
         return [], True
     columns = field_columns.columns_of(items)
     prefix = doctype_prefix(doctype)
-    statements = field_columns.prepare_sql(doctype, prefix, columns)
+    if connection.vendor == "sqlite" and everyone is None:
+        everyone = _columns_everywhere()
+    statements = field_columns.prepare_sql(doctype, prefix, columns, everyone)
     done = []
     for sql in statements:
         if not _run(sql):
@@ -212,6 +221,14 @@ def _execute(sql: str, params: list[Any] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def _columns_everywhere() -> dict[str, dict[str, tuple[str, str]]]:
+    """DocType -> its field columns (``field_columns.columns_of``), for every DocType."""
+    by_doctype: dict[str, list[FieldIndex]] = {}
+    for index in _wanted_everywhere().values():
+        by_doctype.setdefault(index.doctype, []).append(index)
+    return {doctype: field_columns.columns_of(items) for doctype, items in by_doctype.items()}
 
 
 def _wanted_everywhere() -> dict[str, FieldIndex]:

@@ -7,18 +7,19 @@ Usage::
     indexes.field_value(meta, "status", "Select")   # the SQL a query compares: what the index is built on
     indexes.indexed_fieldnames("Task")    # ["status", "project"]: the fields the database has an index for
 
-``index_sync`` creates and drops them. Every JSON DocType shares the ``Document`` table, so an index is
-partial per DocType and field, ``WHERE doctype = '<DocType>'``: on SQLite on the JSON key's expression, on
-PostgreSQL on the field's real column (``field_columns``: PostgreSQL answers a count from an index alone
-only for plain columns). The sort field gets one on what ``order_expression`` sorts by. Fields marked
+``index_sync`` creates and drops them. Every JSON DocType shares the ``Document`` table (on PostgreSQL one
+partition of it, ``partitions``), so an index is partial per DocType and field, ``WHERE doctype =
+'<DocType>'``, on the field's real column (``field_columns``: filled by triggers, it spares a query that
+tests rows one by one the JSON parse, and PostgreSQL answers a count from an index alone only for plain
+columns). The sort field gets one on what ``order_expression`` sorts by. Fields marked
 ``search_index``, ``unique`` or ``in_standard_filter``, Link fields and the DocType's ``sort_field`` get one;
 a ``unique`` field of a non-child DocType gets a UNIQUE index, so two concurrent inserts cannot both store a
 value. A filter index ends with ``modified`` (or ``creation``, the DocType's sort) and ``name``: ``status =
 'Open' ORDER BY modified DESC LIMIT 20`` then reads twenty entries however rare the value, and a keyset page
-too. PostgreSQL also gets ``CREATE STATISTICS`` on ``(doctype, column)``: the planner ignores the statistics
-of partial indexes. Names are ``dfa_<doctype hash>_<field hash>``, so the indexes of one DocType are found
-by prefix and a changed field type gives a new name. MariaDB/MySQL index virtual columns shared between
-DocTypes instead (``mysql_columns``), and ``field_value`` names the column there.
+too. A PostgreSQL table that is not partitioned also gets ``CREATE STATISTICS`` on ``(doctype, column)``:
+the planner ignores the statistics of partial indexes. Names are ``dfa_<doctype hash>_<field hash>``, so
+the indexes of one DocType are found by prefix and a changed field type gives a new name. MariaDB/MySQL
+index columns shared between DocTypes instead (``mysql_columns``), and ``field_value`` names the column there.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Saving a DocType keeps its indexes in step already; this repairs drift (an index
 failed concurrent build, a DocType stored before indexes existed, a database restored from elsewhere):
 it creates the missing indexes, drops stale ones and refreshes the planner's statistics. ``--dry-run``
 prints the SQL without running it. PostgreSQL builds concurrently (run it outside a transaction);
-MariaDB/MySQL add or drop the shared virtual columns with their indexes (``backends.mysql_columns``).
+MariaDB/MySQL add, fill or drop the shared columns, their triggers and indexes (``backends.mysql_columns``).
 """
 
 from __future__ import annotations
