@@ -42,6 +42,16 @@ def make_doctype(name: str, fields: list[dict[str, Any]], permissions: list[dict
     return get_meta(name)
 
 
+# A DocType with every kind of indexed field, and two that are never indexed.
+INDEXED_FIELDS = [
+    {"fieldname": "title", "fieldtype": "Data"},
+    {"fieldname": "status", "fieldtype": "Select", "options": "Open\nClosed", "search_index": 1},
+    {"fieldname": "qty", "fieldtype": "Int", "in_standard_filter": 1},
+    {"fieldname": "code", "fieldtype": "Data", "unique": 1},
+    {"fieldname": "notes", "fieldtype": "Text", "search_index": 1},  # long text: never indexed
+    {"fieldname": "big", "fieldtype": "Long Int", "search_index": 1},  # would overflow the integer cast
+]
+
 TODO_FIELDS = [
     {"fieldname": "status", "label": "Status", "fieldtype": "Select", "options": "Open\nClosed\nCancelled",
      "default": "Open", "in_list_view": 1},

@@ -20,21 +20,14 @@ from django_frappe_api.backends import index_sync, indexes, mysql_columns
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
-from tests.factories import make_doctype, race_inserts
+from tests.factories import INDEXED_FIELDS, make_doctype, race_inserts
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "mysql", reason="MariaDB/MySQL field columns"),
     pytest.mark.django_db(transaction=True),
 ]
 
-FIELDS = [
-    {"fieldname": "title", "fieldtype": "Data"},
-    {"fieldname": "status", "fieldtype": "Select", "options": "Open\nClosed", "search_index": 1},
-    {"fieldname": "qty", "fieldtype": "Int", "in_standard_filter": 1},
-    {"fieldname": "code", "fieldtype": "Data", "unique": 1},
-    {"fieldname": "notes", "fieldtype": "Text", "search_index": 1},  # long text: never indexed
-    {"fieldname": "big", "fieldtype": "Long Int", "search_index": 1},  # would overflow the integer cast
-]
+FIELDS = INDEXED_FIELDS
 
 
 @pytest.fixture(autouse=True)

@@ -32,19 +32,13 @@ from typing import Any
 from django.db import connection
 
 from ..models import Document
+from .sql_text import literal, quote
 
 DEFAULT_SUFFIX = "_default"
 
 Run = Callable[[str, list[Any] | None], int]
 
 
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _literal(text: str) -> str:
-    """A PostgreSQL string literal (DocType names come from definitions; standard strings are on)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def partition_name(doctype: str) -> str:
@@ -61,7 +55,7 @@ def enabled() -> bool:
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [_quote(Document._meta.db_table)])
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [quote(Document._meta.db_table)])
         row = cursor.fetchone()
     return bool(row) and row[0] == "p"
 
@@ -70,7 +64,7 @@ def existing() -> set[str]:
     """The names of the document table's partitions (the default one included)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                       "WHERE i.inhparent = to_regclass(%s)", [_quote(Document._meta.db_table)])
+                       "WHERE i.inhparent = to_regclass(%s)", [quote(Document._meta.db_table)])
         return {name for (name,) in cursor.fetchall()}
 
 
@@ -79,10 +73,10 @@ def table_for(doctype: str) -> str:
     name = partition_name(doctype)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [_quote(name)])
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [quote(name)])
             if cursor.fetchone()[0]:
-                return _quote(name)
-    return _quote(Document._meta.db_table)
+                return quote(name)
+    return quote(Document._meta.db_table)
 
 
 def ensure(doctype: str, run: Run) -> list[str]:
@@ -94,12 +88,12 @@ def ensure(doctype: str, run: Run) -> list[str]:
     name = partition_name(doctype)
     if not enabled() or name in existing():
         return []
-    table, partition, default = _quote(Document._meta.db_table), _quote(name), _quote(default_name())
+    table, partition, default = quote(Document._meta.db_table), quote(name), quote(default_name())
     statements = [
         f"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS)",
-        f"INSERT INTO {partition} SELECT * FROM {default} WHERE {_quote('doctype')} = {_literal(doctype)}",
-        f"DELETE FROM {default} WHERE {_quote('doctype')} = {_literal(doctype)}",
-        f"ALTER TABLE {table} ATTACH PARTITION {partition} FOR VALUES IN ({_literal(doctype)})",
+        f"INSERT INTO {partition} SELECT * FROM {default} WHERE {quote('doctype')} = {literal(doctype)}",
+        f"DELETE FROM {default} WHERE {quote('doctype')} = {literal(doctype)}",
+        f"ALTER TABLE {table} ATTACH PARTITION {partition} FOR VALUES IN ({literal(doctype)})",
     ]
     for sql in statements:
         run(sql, None)
@@ -112,7 +106,7 @@ def drop(doctype: str, run: Run) -> list[str]:
     name = partition_name(doctype)
     if not enabled() or name not in existing():
         return []
-    sql = f"DROP TABLE IF EXISTS {_quote(name)}"
+    sql = f"DROP TABLE IF EXISTS {quote(name)}"
     run(sql, None)
     return [sql]
 

@@ -20,22 +20,14 @@ from django.db import connection
 
 from ..models import Document
 from .json_keys import json_value
+from .sql_text import document_table, literal, quote
 
 TRIGGERS = {"dfa_fill": "INSERT", "dfa_fill_on_update": "UPDATE"}
 _SQL_TYPES = {"text": "text", "int": "integer", "float": "real"}
 _FIELDTYPE_OF_KIND = {"text": "Data", "int": "Int", "float": "Float"}
 
 
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
 
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _table() -> str:
-    return _quote(Document._meta.db_table)
 
 
 def sql_type(kind: str) -> str:
@@ -48,12 +40,12 @@ def value_sql(row: str, fieldname: str, kind: str) -> str:
     expression = json_value(_FIELDTYPE_OF_KIND[kind], f"{fieldname}|data").resolve_expression(query)
     sql, params = query.get_compiler(connection=connection).compile(expression)
     assert not params, "json_keys writes the key into the SQL on SQLite"
-    return sql.replace(f"{_table()}.", f"{row}.")
+    return sql.replace(f"{document_table()}.", f"{row}.")
 
 
 def existing_columns() -> set[str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA table_info({_table()})")
+        cursor.execute(f"PRAGMA table_info({document_table()})")
         return {row[1] for row in cursor.fetchall()}
 
 
@@ -72,26 +64,26 @@ def prepare_sql(columns_by_doctype: dict[str, dict[str, tuple[str, str]]], have:
     every trigger of a table for every row it writes, with a frame as wide as the table, so a trigger per
     DocType made an insert 20x dearer at 200 DocTypes; here the guards are constants, tested once.
     """
-    table = _table()
+    table = document_table()
     wanted = {doctype: columns for doctype, columns in sorted(columns_by_doctype.items()) if columns}
     new = {column: kind for columns in wanted.values() for column, (_, kind) in columns.items() if column not in have}
-    statements = [f"ALTER TABLE {table} ADD COLUMN {_quote(column)} {sql_type(kind)}"
+    statements = [f"ALTER TABLE {table} ADD COLUMN {quote(column)} {sql_type(kind)}"
                   for column, kind in sorted(new.items())]
     updates = []
     for doctype, columns in wanted.items():
-        assignments = ", ".join(f"{_quote(column)} = {value_sql('NEW', fieldname, kind)}"
+        assignments = ", ".join(f"{quote(column)} = {value_sql('NEW', fieldname, kind)}"
                                 for column, (fieldname, kind) in sorted(columns.items()))
-        updates.append(f"UPDATE {table} SET {assignments} WHERE {_quote('id')} = NEW.{_quote('id')} "
-                       f"AND NEW.{_quote('doctype')} = {_literal(doctype)};")
-    when = f"WHEN NEW.{_quote('doctype')} IN ({', '.join(_literal(doctype) for doctype in wanted)})"
+        updates.append(f"UPDATE {table} SET {assignments} WHERE {quote('id')} = NEW.{quote('id')} "
+                       f"AND NEW.{quote('doctype')} = {literal(doctype)};")
+    when = f"WHEN NEW.{quote('doctype')} IN ({', '.join(literal(doctype) for doctype in wanted)})"
     # The UPDATEs write only field columns, so they fire neither trigger again.
     for name, event in TRIGGERS.items():
         if event == "UPDATE":
-            event += f" OF {_quote('data')}, {_quote('doctype')}"
-        sql = (f"CREATE TRIGGER {_quote(name)} AFTER {event} ON {table} FOR EACH ROW {when} "
+            event += f" OF {quote('data')}, {quote('doctype')}"
+        sql = (f"CREATE TRIGGER {quote(name)} AFTER {event} ON {table} FOR EACH ROW {when} "
                f"BEGIN {' '.join(updates)} END")
         if not wanted:
-            statements += [f"DROP TRIGGER IF EXISTS {_quote(name)}"] if _trigger_sql(name) else []
+            statements += [f"DROP TRIGGER IF EXISTS {quote(name)}"] if _trigger_sql(name) else []
         elif _trigger_sql(name) != sql:
-            statements += [f"DROP TRIGGER IF EXISTS {_quote(name)}", sql]
+            statements += [f"DROP TRIGGER IF EXISTS {quote(name)}", sql]
     return statements
