@@ -160,6 +160,9 @@ def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[s
         by_doctype.setdefault(index.doctype, []).append(index)
     everyone = {doctype: field_columns.columns_of(items) for doctype, items in by_doctype.items()}
     statements, unready = [], set()
+    if connection.vendor == "sqlite":  # its one pair of triggers, for all DocTypes (none when none is indexed)
+        shared = field_columns.prepare_sql("", "", {}, everyone)
+        statements += [sql for sql in shared if dry_run or _run(sql)]
     for doctype, items in sorted(by_doctype.items()):
         if dry_run:
             prefix = doctype_prefix(doctype)
