@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from django_frappe_api import checks, document
-from django_frappe_api.backends import field_columns, indexes
+from django_frappe_api.backends import field_columns, index_sync, indexes
 from django_frappe_api.definitions import save_definition
 from django_frappe_api.meta import get_meta
 from django_frappe_api.models import DocType, Document
@@ -206,3 +206,24 @@ def test_check_warns_when_the_document_table_nears_its_column_limit(db):
     assert limit == (1600 if connection.vendor == "postgresql" else 2000)  # SQLite's default build
     assert checks.check_field_column_limit(None, databases=["default"]) == []  # the test table: a few dozen
     assert 14 < field_columns.column_slots_used() < near
+
+
+def test_sqlite_fills_every_doctype_s_columns_from_one_pair_of_triggers(db, admin_user):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's shared triggers")
+    for n in range(6):
+        make_doctype(f"Group Item {n}", [{"fieldname": f"g{n}", "fieldtype": "Int", "search_index": 1}])
+    for n in range(6):
+        document.insert_doc(f"Group Item {n}", {f"g{n}": n * 10}, user=admin_user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dfa%'")
+        triggers = sorted(name for (name,) in cursor.fetchall())
+        values = []
+        for n in range(6):
+            column = field_columns.column_name(f"g{n}", "int")
+            cursor.execute(f'SELECT "{column}" FROM "{TABLE}" WHERE doctype = %s', [f"Group Item {n}"])
+            values.append(cursor.fetchone()[0])
+
+    assert triggers == ["dfa_fill", "dfa_fill_on_update"]  # one pair, for every DocType
+    assert values == [0, 10, 20, 30, 40, 50]
+    assert index_sync.sync_all(dry_run=True) == []  # every DocType's part is in place
