@@ -218,3 +218,21 @@ def test_virtual_columns_of_the_first_design_become_filled_plain_columns(admin_u
     assert mysql_columns.existing_columns()[qty.name] is True and index.name in mysql_columns.existing_indexes()
     assert document.get_count("Gen Item", user=admin_user, filters={"qty": 7}) == 1
     assert index_sync.sync_all(dry_run=True) == []
+
+
+def test_a_column_that_cannot_be_added_is_left_out_of_the_triggers(admin_user, caplog):
+    qty = mysql_columns.SharedColumn("qty", "int")
+    real_add = mysql_columns.SharedColumn.add_sql
+
+    def add_sql(column):
+        return "ALTER TABLE no_such_table ADD COLUMN x INT" if column == qty else real_add(column)
+
+    with mock.patch.object(mysql_columns.SharedColumn, "add_sql", add_sql):
+        make_doctype("Gen Item", FIELDS)
+
+    assert "Could not run ALTER TABLE no_such_table" in caplog.text
+    assert qty.name not in mysql_columns.existing_columns()
+    assert all(qty.name not in statement for statement in mysql_columns.existing_triggers().values())
+    document.insert_doc("Gen Item", {"title": "a", "qty": 7, "status": "Open"}, user=admin_user)  # writes work
+    assert document.get_count("Gen Item", user=admin_user, filters={"qty": 7, "status": "Open"}) == 1
+    assert indexes.indexed_fieldnames("Gen Item") == ["status", "code"]

@@ -234,13 +234,17 @@ def sync(want: dict[str, ColumnIndex], *, dry_run: bool = False) -> list[str]:
             count_columns += 1
         creates.append(index.create_sql())
         count_indexes += 1
-    statements += _trigger_sql({**kept, **added})
-    statements += [f"ALTER TABLE {_table()} DROP COLUMN {_quote(name)}"
-                   for name in sorted(plain) if name not in kept and name not in added]
+    unused = [f"ALTER TABLE {_table()} DROP COLUMN {_quote(name)}"
+              for name in sorted(plain) if name not in kept and name not in added]
     if dry_run:
         fills = [f"-- fill {column.name} ({column.fieldname}) from the stored rows" for column in added.values()]
-        return statements + fills + creates
+        return statements + _trigger_sql({**kept, **added}) + unused + fills + creates
     statements = [sql for sql in statements if _run(sql)]
+    # The triggers name only columns that exist (an ADD COLUMN may have failed): a trigger naming a missing
+    # column would fail every write.
+    present = existing_columns()
+    filled = {name: column for name, column in {**kept, **added}.items() if present.get(name)}
+    statements += [sql for sql in _trigger_sql(filled) + unused if _run(sql)]
     for column in added.values():
         if column.name in existing_columns():
             statements.append(f"-- {_fill(column)} rows: {column.name} ({column.fieldname}) filled")
