@@ -53,8 +53,6 @@ COLUMN_PREFIX = "dfa_c_"
 TRIGGER_SUFFIX = "fill"
 _SQL_TYPES = {"text": "text", "int": "integer", "float": "double precision"}
 _BATCH = 50_000  # ids per backfill statement: row locks held briefly, progress kept between batches
-
-
 _OUTPUT_FIELDS = {"int": models.BigIntegerField, "float": models.FloatField, "text": models.TextField}
 
 
@@ -77,9 +75,6 @@ def column_name(fieldname: str, kind: str) -> str:
     """The column shared by every DocType with a field of this name and database kind."""
     digest = hashlib.sha256("\0".join((fieldname, kind)).encode()).hexdigest()[:16]
     return f"{COLUMN_PREFIX}{digest}"
-
-
-
 
 
 def value_sql(row: str, fieldname: str, kind: str) -> str:
@@ -144,7 +139,7 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]],
     the database has them already. SQLite's triggers serve all DocTypes: ``everyone`` holds the columns
     of the others (DocType -> ``columns_of``)."""
     if connection.vendor == "sqlite":
-        return sqlite_columns.prepare_sql({**(everyone or {}), doctype: columns}, existing_columns())
+        return shared_sql({**(everyone or {}), doctype: columns})
     name = trigger_name(prefix)
     if not columns:
         return drop_sql(prefix) if name in existing_triggers() else []
@@ -167,6 +162,11 @@ def prepare_sql(doctype: str, prefix: str, columns: dict[str, tuple[str, str]],
             f"WHEN (NEW.{quote('doctype')} = {literal(doctype)}) "
             f"EXECUTE FUNCTION {quote(name)}()")
     return statements
+
+
+def shared_sql(everyone: dict[str, dict[str, tuple[str, str]]]) -> list[str]:
+    """SQLite: the columns and the one pair of triggers for every DocType (DocType -> ``columns_of``)."""
+    return sqlite_columns.prepare_sql(everyone, existing_columns())
 
 
 def drop_sql(prefix: str) -> list[str]:

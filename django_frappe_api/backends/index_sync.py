@@ -90,8 +90,7 @@ def drop_doctype(doctype: str) -> list[str]:
         prefix = doctype_prefix(doctype)
         statements += [sql for sql in field_columns.drop_sql(prefix) if _run(sql)]
         if connection.vendor == "sqlite":  # the shared triggers, without the DocType
-            statements += [sql for sql in field_columns.prepare_sql(doctype, prefix, {}, _columns_everywhere())
-                           if _run(sql)]
+            statements += [sql for sql in field_columns.shared_sql(_columns_everywhere()) if _run(sql)]
     if connection.vendor == "postgresql":
         statements += partitions.drop(doctype, _execute)
     return statements
@@ -161,8 +160,7 @@ def _sync_columns(want: dict[str, FieldIndex], *, dry_run: bool) -> tuple[list[s
     everyone = {doctype: field_columns.columns_of(items) for doctype, items in by_doctype.items()}
     statements, unready = [], set()
     if connection.vendor == "sqlite":  # its one pair of triggers, for all DocTypes (none when none is indexed)
-        shared = field_columns.prepare_sql("", "", {}, everyone)
-        statements += [sql for sql in shared if dry_run or _run(sql)]
+        statements += [sql for sql in field_columns.shared_sql(everyone) if dry_run or _run(sql)]
     for doctype, items in sorted(by_doctype.items()):
         if dry_run:
             prefix = doctype_prefix(doctype)
