@@ -4,6 +4,8 @@ DocType made without one wait in the default partition and move; migration 0004 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -13,7 +15,7 @@ from django_frappe_api import document
 from django_frappe_api.backends import field_columns, index_sync, indexes, partitions
 from django_frappe_api.models import DocType, Document
 from tests.factories import make_doctype
-from tests.helpers import decoded
+from tests.helpers import decoded, error
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's partitions")
 
@@ -145,3 +147,33 @@ def test_migration_0004_converts_the_table_both_ways_keeping_rows_and_indexes(ad
         doctype_id="Part Item", name=doc["name"]).id  # the id sequence went on where it was
     assert [row["title"] for row in document.get_list("Part Item", user=admin_user, fields=["title"],
                                                        order_by="creation asc")] == ["kept", "new"]
+
+
+def test_a_partitioned_doctype_answers_as_frappe_does_over_http(parts, admin_user, admin_client):
+    doc = document.insert_doc("Part Item", {"title": "a", "status": "Open", "lines": [{"item": "x", "qty": 2}]},
+                              user=admin_user)
+    document.insert_doc("Part Item", {"title": "b", "status": "Closed"}, user=admin_user)
+    f = json.dumps
+
+    v1 = admin_client.get("/api/resource/Part Item", {"fields": f(["title", "status"]),
+                                                     "filters": f([["status", "=", "Open"]])})
+    v2 = admin_client.get("/api/v2/document/Part Item", {"fields": f(["title"]), "order_by": "title asc",
+                                                        "include": "count"})
+    read = admin_client.get(f"/api/v2/document/Part Item/{doc['name']}")
+    bad = admin_client.get("/api/v2/document/Part Item", {"filters": f([["status", "~", "Open"]])})
+
+    assert (v1.status_code, v1.json()) == (200, {"data": [{"title": "a", "status": "Open"}]})
+    assert (v2.status_code, v2.json()) == (200, {"data": [{"title": "a"}, {"title": "b"}], "has_next_page": False,
+                                                 "count": 2, "count_capped": False})
+    body = read.json()["data"]
+    assert read.status_code == 200 and (body["name"], body["title"], body["doctype"]) == (doc["name"], "a",
+                                                                                         "Part Item")
+    assert [(line["item"], line["qty"], line["parent"], line["parenttype"]) for line in body["lines"]] == [
+        ("x", 2, doc["name"], "Part Item")]
+    message = ("Operator must be one of =, !=, >, <, >=, <=, like, not like, in, not in, is, between, timespan, "
+               "previous, next, ancestors of, descendants of, not ancestors of, not descendants of, "
+               "descendants of (inclusive)")
+    bad_v1 = admin_client.get("/api/resource/Part Item", {"filters": f([["status", "~", "Open"]])})
+    assert (bad_v1.status_code, decoded(bad_v1)) == (417, error("ValidationError", message))
+    assert (bad.status_code, bad.json()) == (417, {"errors": [{"type": "ValidationError", "message": message,
+                                                               "title": "Message", "indicator": "red"}]})
